@@ -1,0 +1,75 @@
+"""The one custom action: ask bot.dialogue what to say, then remember and record.
+
+Async throughout: Redis calls run in worker threads so the action server's event loop
+never waits on I/O.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import escalations, storage
+from bot.dialogue import Dialogue, State, Turn
+from bot.privacy import install_log_redaction
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+install_log_redaction()
+
+
+def _state(tracker: Tracker, profile: Dict[str, str]) -> State:
+    slot = tracker.get_slot
+    return State(
+        language=slot("language") or profile.get("language"),
+        country=slot("country") or profile.get("country"),
+        last_answer=slot("last_answer"),
+        pending_menu=slot("pending_menu"),
+        options=tuple(slot("options") or ()),
+        misunderstandings=int(slot("misunderstandings") or 0),
+    )
+
+
+async def _safely(function, *args, default=None):
+    try:
+        return await asyncio.to_thread(function, *args)
+    except Exception as error:  # the reply must go out even when Redis is down
+        log.error("%s failed: %s", getattr(function, "__name__", function), type(error).__name__)
+        return default
+
+
+class ActionAnswer(Action):
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        settings = get_settings()
+        sender = tracker.sender_id  # already pseudonymous: the webhook hashes numbers before Rasa sees them
+        metadata = tracker.latest_message.get("metadata") or {}
+        profile = await _safely(storage.load_profile, sender, default={}) or {}
+        state = _state(tracker, profile)
+        if metadata.get("language") and not state.language:
+            state = State(**{**state.__dict__, "language": metadata["language"]})
+
+        reply = Dialogue(settings).respond(state, Turn.from_parse(tracker.latest_message))
+
+        if reply.escalation:
+            case = escalations.new_case(
+                sender, reply.escalation.priority, reply.escalation.reason, reply.state.language or "en",
+                metadata.get("channel", "rest"), reply.state.country or settings.country,
+                tracker.latest_message.get("text") or "")
+            # record() itself falls back to the disk spool; it never raises for Redis errors.
+            await asyncio.to_thread(escalations.record, case)
+        await _safely(lambda: storage.save_profile(sender, language=reply.state.language,
+                                                   country=reply.state.country))
+        for text in reply.messages:
+            dispatcher.utter_message(text=text)
+        s = reply.state
+        return [SlotSet("language", s.language), SlotSet("country", s.country),
+                SlotSet("last_answer", s.last_answer), SlotSet("pending_menu", s.pending_menu),
+                SlotSet("options", list(s.options)), SlotSet("misunderstandings", float(s.misunderstandings))]

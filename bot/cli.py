@@ -1,0 +1,118 @@
+"""`puente`: the operators' command line. Later features add their own subcommands here."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+
+
+def _catalog(args) -> int:
+    from bot import catalog
+
+    if args.action == "compile":
+        print("compiled:", ", ".join(catalog.compile_catalogs(force=True)) or "nothing")
+    elif args.action == "update":
+        catalog.extract_and_update()
+    else:
+        rows = catalog.status()
+        if args.json:
+            print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2))
+            return 0
+        print(f"{'lang':<5} {'translated':>12} {'reviewed':>10}")
+        for row in rows:
+            print(f"{row.lang:<5} {row.translated:>6}/{row.total:<5} {row.reviewed:>6}/{row.total:<5}")
+        if args.pending:
+            for row in rows:
+                if row.pending:
+                    print(f"\n{row.lang}: {len(row.pending)} need native-speaker review")
+                    for msgid in row.pending:
+                        print("  ", msgid)
+    return 0
+
+
+def _train(args) -> int:
+    from bot.training import train_if_needed
+
+    print(train_if_needed(force=args.force))
+    return 0
+
+
+def _chat(args) -> int:
+    """A terminal conversation through Rasa's REST channel, as the webhook would hold it."""
+    import requests
+
+    from bot.settings import get_settings
+
+    url = get_settings().rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+    sender = args.sender or f"terminal-{uuid.uuid4().hex[:8]}"
+    print("Puente. Write in English, Español, ไทย, Hmoob, Soomaali or اردو. Ctrl-D to leave.\n")
+    for line in sys.stdin if not sys.stdin.isatty() else iter(lambda: input("you> "), None):
+        try:
+            answer = requests.post(url, json={"sender": sender, "message": line.rstrip("\n"),
+                                              "metadata": {"channel": "terminal"}}, timeout=30)
+            answer.raise_for_status()
+        except requests.RequestException as error:
+            print(f"(the assistant is not reachable: {error})")
+            continue
+        for message in answer.json():
+            print("puente>", message.get("text", "").replace("\n", "\n        "), "\n")
+    return 0
+
+
+def _cases(args) -> int:
+    from bot import escalations
+
+    cases = escalations.open_cases()
+    if args.json:
+        print(json.dumps(cases, ensure_ascii=False, indent=2))
+    else:
+        for case in cases:
+            print(f"{case['id']}  {case['priority']:<7} {case['language']:<4} {case['channel']:<9} "
+                  f"{case['state']:<8} {case['reason']}")
+    return 0
+
+
+def _forget(args) -> int:
+    from bot import storage
+    from bot.privacy import pseudonymise
+
+    sender = args.sender if args.pseudonymous else pseudonymise(args.sender)
+    print(f"deleted {storage.forget(sender)} records for {sender}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="puente", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("catalog", help="message catalogs: status (default), update, compile")
+    p.add_argument("action", nargs="?", default="status", choices=["status", "update", "compile"])
+    p.add_argument("--pending", action="store_true", help="list the entries that still need review")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_catalog)
+
+    p = sub.add_parser("train", help="train the Rasa model unless it is up to date")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser("chat", help="chat with the running assistant in this terminal")
+    p.add_argument("--sender", help="conversation id (default: a new one)")
+    p.set_defaults(func=_chat)
+
+    p = sub.add_parser("cases", help="escalated cases")
+    p.add_argument("action", nargs="?", default="list", choices=["list"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cases)
+
+    p = sub.add_parser("forget", help="delete what is kept about one sender (a phone number or id)")
+    p.add_argument("sender")
+    p.add_argument("--pseudonymous", action="store_true", help="SENDER is already a pseudonymous id")
+    p.set_defaults(func=_forget)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

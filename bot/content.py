@@ -1,0 +1,109 @@
+"""Which catalog entry answers which topic, per country.
+
+The message ids below are the extraction source for `pybabel extract -k N_` (see
+`puente catalog update`); the texts live only in locale/<lang>/LC_MESSAGES/messages.po.
+"""
+from __future__ import annotations
+
+
+def N_(msgid: str) -> str:
+    """Marks a message id for extraction without translating it here."""
+    return msgid
+
+
+# Navigation and system messages.
+SYSTEM = [
+    N_("welcome"), N_("menu.main"), N_("menu.rights"), N_("menu.health"), N_("menu.language"),
+    N_("menu.country"), N_("menu.hint"), N_("language.switched"), N_("country.switched"),
+    N_("country.US"), N_("country.MX"), N_("country.TH"), N_("country.MY"),
+    N_("clarify.intro"), N_("clarify.human"), N_("more.hint"), N_("more.none"),
+    N_("input.empty"), N_("input.emoji"), N_("input.too_long"), N_("input.media"),
+    N_("input.unknown_language"), N_("out_of_scope"), N_("thanks"), N_("goodbye"), N_("affirm"), N_("deny"),
+    N_("no_verified_info"), N_("human.requested"), N_("human.after_misunderstandings"),
+    N_("escalation.recorded"),
+]
+
+EMERGENCY = {
+    "emergency_medical": N_("emergency.medical"),
+    "emergency_self_harm": N_("emergency.self_harm"),
+    "emergency_abuse": N_("emergency.abuse"),
+    "emergency_deportation": N_("emergency.deportation"),
+}
+# Country variants of emergency guidance, where a country has a number of its own (988).
+EMERGENCY_BY_COUNTRY = {
+    ("emergency_self_harm", "US"): N_("emergency.self_harm.US"),
+}
+
+# Answers whose law differs by country. A country missing here gets "no_verified_info":
+# where the facts are not enough to answer safely, we offer a person instead of guessing.
+COUNTRY_ANSWERS = {
+    "rights_general": {"US": N_("rights_general.US"), "MX": N_("rights_general.MX"),
+                       "TH": N_("rights_general.TH"), "MY": N_("rights_general.MY")},
+    "right_to_lawyer": {"US": N_("right_to_lawyer.US"), "MX": N_("right_to_lawyer.MX")},
+    "right_to_asylum": {"US": N_("right_to_asylum.US"), "MX": N_("right_to_asylum.MX"),
+                        "TH": N_("right_to_asylum.TH")},
+    "right_to_medical_care": {"US": N_("right_to_medical_care.US"), "MX": N_("right_to_medical_care.MX")},
+    "right_to_communicate": {"US": N_("right_to_communicate.US"), "MX": N_("right_to_communicate.MX")},
+    "right_not_to_sign": {"US": N_("right_not_to_sign.US"), "MX": N_("right_not_to_sign.MX")},
+    "release_options": {"US": N_("release_options.US"), "MX": N_("release_options.MX")},
+    "child_rights": {"MX": N_("child_rights.MX")},
+    "find_detained_person": {"US": N_("find_detained_person.US")},
+}
+
+# Answers that hold everywhere (WHO guidance; the clinic search is a later feature).
+GENERAL_ANSWERS = {
+    "covid_info": N_("covid_info"),
+    "covid_prevention": N_("covid_prevention"),
+    "covid_testing_vaccine": N_("covid_testing_vaccine"),
+    "covid_sick": N_("covid_sick"),
+    "find_clinic": N_("find_clinic"),
+}
+
+# Longer follow-ups, sent when the person replies MORE after an answer.
+MORE = {
+    N_("rights_general.US"): N_("rights_general.US.more"),
+    N_("right_to_lawyer.US"): N_("right_to_lawyer.US.more"),
+    N_("right_to_asylum.US"): N_("right_to_asylum.US.more"),
+    N_("right_to_medical_care.US"): N_("right_to_medical_care.US.more"),
+    N_("right_to_communicate.US"): N_("right_to_communicate.US.more"),
+    N_("right_not_to_sign.US"): N_("right_not_to_sign.US.more"),
+    N_("release_options.US"): N_("release_options.US.more"),
+    N_("find_detained_person.US"): N_("find_detained_person.US.more"),
+    N_("rights_general.MX"): N_("rights_general.MX.more"),
+    N_("right_to_asylum.MX"): N_("right_to_asylum.MX.more"),
+    N_("release_options.MX"): N_("release_options.MX.more"),
+    N_("child_rights.MX"): N_("child_rights.MX.more"),
+    N_("covid_info"): N_("covid_info.more"),
+}
+
+# Short names of topics, for the numbered "did you mean" list.
+LABEL_IDS = [
+    N_("label.rights_general"), N_("label.right_to_lawyer"), N_("label.right_to_asylum"),
+    N_("label.right_to_medical_care"), N_("label.right_to_communicate"), N_("label.right_not_to_sign"),
+    N_("label.release_options"), N_("label.child_rights"), N_("label.covid_info"), N_("label.covid_prevention"),
+    N_("label.covid_testing_vaccine"), N_("label.covid_sick"), N_("label.find_clinic"),
+    N_("label.find_detained_person"), N_("label.request_human"), N_("label.emergency_medical"),
+    N_("label.emergency_self_harm"), N_("label.emergency_abuse"), N_("label.emergency_deportation"),
+    N_("label.menu"), N_("label.choose_language"),
+]
+
+LABELS = {mid.split(".", 1)[1]: mid for mid in LABEL_IDS}
+
+TOPICS = set(COUNTRY_ANSWERS) | set(GENERAL_ANSWERS)
+
+
+def answer_id(topic: str, country: str) -> str:
+    if topic in GENERAL_ANSWERS:
+        return GENERAL_ANSWERS[topic]
+    return COUNTRY_ANSWERS[topic].get(country, "no_verified_info")
+
+
+def emergency_id(intent: str, country: str) -> str:
+    return EMERGENCY_BY_COUNTRY.get((intent, country), EMERGENCY[intent])
+
+
+def all_message_ids() -> set[str]:
+    ids = set(SYSTEM) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
+    ids |= {mid for per_country in COUNTRY_ANSWERS.values() for mid in per_country.values()}
+    ids |= set(MORE.values()) | set(LABEL_IDS)
+    return ids

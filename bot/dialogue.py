@@ -1,0 +1,321 @@
+"""What the assistant answers: one turn in, rendered catalog messages out.
+
+Pure logic, no I/O: the Rasa action feeds it the parse result and the remembered state,
+then stores the new state and records any escalation. That keeps every rule here testable
+without a model, and the action thin.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import yaml
+
+from bot import content
+from bot.catalog import render
+from bot.formatting import format_hours
+from bot.languages import DEFAULT, LANGUAGES, language_menu, named_language
+from bot.settings import COUNTRIES, Settings
+from bot.text import as_menu_choice, has_words, normalise
+from bot.urgent import EMERGENCY_INTENTS, UrgentPhrases
+
+MAX_MESSAGE_CHARS = 2000  # beyond this only the beginning is read; the person is told
+MISUNDERSTANDINGS_BEFORE_HANDOFF = 3
+URGENT_IN_RANKING = 0.25  # an unsure parse with an emergency this likely is treated as one
+SOCIAL = {"greet", "goodbye", "thanks", "affirm", "deny"}
+
+MAIN_MENU = {1: "menu.rights", 2: "menu.health", 3: "find_clinic", 4: "find_detained_person",
+             5: "release_options", 6: "request_human", 7: "menu.language", 8: "menu.country"}
+RIGHTS_MENU = {1: "rights_general", 2: "right_to_lawyer", 3: "right_to_asylum", 4: "right_to_medical_care",
+               5: "right_to_communicate", 6: "right_not_to_sign", 7: "child_rights", 8: "release_options"}
+HEALTH_MENU = {1: "covid_info", 2: "covid_prevention", 3: "covid_testing_vaccine", 4: "covid_sick",
+               5: "find_clinic", 6: "right_to_medical_care"}
+SUBMENUS = {"menu.rights": RIGHTS_MENU, "menu.health": HEALTH_MENU}
+
+
+@dataclass(frozen=True)
+class State:
+    """What is remembered about one sender between turns (Rasa slots and the profile store)."""
+    language: str | None = None
+    country: str | None = None
+    last_answer: str | None = None
+    pending_menu: str | None = None
+    options: tuple[str, ...] = ()
+    misunderstandings: int = 0
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    intent: str | None = None
+    confidence: float = 0.0
+    ranking: tuple[tuple[str, float], ...] = ()
+    language: str | None = None
+    language_confidence: float = 0.0
+
+    @classmethod
+    def from_parse(cls, parse: dict) -> "Turn":
+        intent = parse.get("intent") or {}
+        ranking = tuple((r.get("name"), float(r.get("confidence") or 0)) for r in parse.get("intent_ranking") or [])
+        return cls(
+            text=parse.get("text") or "",
+            intent=intent.get("name"),
+            confidence=float(intent.get("confidence") or 0),
+            ranking=ranking,
+            language=parse.get("language"),
+            language_confidence=float(parse.get("language_confidence") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class Escalation:
+    priority: str  # "urgent" or "normal"
+    reason: str    # the intent, "urgent_phrase" or "misunderstood"
+
+
+@dataclass
+class Reply:
+    messages: list[str]
+    state: State
+    escalation: Escalation | None = None
+    language_changed: bool = False
+    notes: list[str] = field(default_factory=list)  # ids of what was sent, for tests and audit
+
+
+@lru_cache(maxsize=4)
+def _keywords(data_dir: str) -> dict[str, set[str]]:
+    from pathlib import Path
+    words: dict[str, set[str]] = {"menu": set(), "more": set()}
+    for path in sorted(Path(data_dir, "keywords").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind in words:
+            words[kind] |= {normalise(str(w)) for w in doc.get(kind) or []}
+    return words
+
+
+@lru_cache(maxsize=4)
+def _urgent(data_dir: str) -> UrgentPhrases:
+    from pathlib import Path
+    return UrgentPhrases.load(Path(data_dir) / "urgent")
+
+
+class Dialogue:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.keywords = _keywords(str(settings.data_dir))
+        self.urgent = _urgent(str(settings.data_dir))
+
+    # -- rendering -------------------------------------------------------------------
+    def params(self, lang: str, country: str) -> dict[str, str]:
+        org, cc = self.settings.org, self.settings.country_config(country)
+        hotline = org.get("hotline", {})
+        params = {
+            "hotline": str(hotline.get("number", "")),
+            "hotline_hours": format_hours(hotline["hours"], lang) if hotline.get("hours") else "",
+            "emergency_number": str(cc.get("emergency_number", "")),
+            "crisis_line": str(cc.get("crisis_line", "")),
+            "country": render(f"country.{country}", lang),
+        }
+        params.update({f"country_{c}": render(f"country.{c}", lang) for c in COUNTRIES})
+        return params
+
+    # -- the turn ----------------------------------------------------------------------
+    def respond(self, state: State, turn: Turn) -> Reply:
+        country = state.country or self.settings.country
+        state = replace(state, country=country)
+        text = turn.text or ""
+        norm = normalise(text)
+        lang, switched = self._language(state, turn, norm)
+        if lang is None:  # first message, and nothing in it tells the language
+            return self._unknown_language(state)
+        state = replace(state, language=lang)
+        out = _Out(self, lang, country)
+
+        if len(text) > MAX_MESSAGE_CHARS:
+            out.say("input.too_long")
+
+        # Safety first: an emergency is answered whatever else the message or the menu state says.
+        urgent_intent = self._urgent_intent(turn, text)
+        if urgent_intent:
+            return self._emergency(state, out, urgent_intent, turn)
+
+        if not norm:
+            return self._misunderstood(state, out, "input.empty", turn)
+        if not has_words(text):
+            return self._misunderstood(state, out, "input.emoji", turn)
+
+        choice = as_menu_choice(text)
+        if choice is not None:
+            return self._menu_choice(state, out, choice, turn)
+        keyword = norm.strip(" \"'.!?¿¡“”«»")
+        if keyword in self.keywords["more"]:
+            return self._more(state, out)
+        if keyword in self.keywords["menu"]:
+            return self._show(state, out, "menu.main")
+
+        if switched:
+            out.say("language.switched")
+            return self._show(state, out, "menu.main", language_changed=True)
+
+        intent = turn.intent
+        if intent == "choose_language":
+            return self._show(state, out, "menu.language")
+        if intent is None or (turn.confidence < self.settings.nlu_threshold and intent not in SOCIAL):
+            return self._clarify(state, out, turn)
+        return self._intent(state, out, intent, turn)
+
+    # -- pieces ----------------------------------------------------------------------------
+    def _language(self, state: State, turn: Turn, norm: str) -> tuple[str | None, bool]:
+        """The reply language, and whether the person just asked to switch."""
+        words = len(norm.split())
+        asked = named_language(turn.text) if (turn.intent == "choose_language" or words <= 3) else None
+        if asked:
+            return asked, asked != state.language or turn.intent == "choose_language"
+        if state.pending_menu == "menu.language":
+            choice = as_menu_choice(turn.text)
+            if choice and 1 <= choice <= len(LANGUAGES):
+                return LANGUAGES[choice - 1], True
+        detected = turn.language if turn.language in LANGUAGES else None
+        if state.language is None:
+            return (detected if turn.language_confidence > 0 else None), False
+        # A remembered language holds against a stray word; a full message in another
+        # language (or another script) means another person on the phone, or a switch.
+        if detected and detected != state.language and (
+            turn.language_confidence >= 0.99 or (turn.language_confidence >= 0.8 and words >= 4)
+        ):
+            return detected, False
+        return state.language, False
+
+    def _urgent_intent(self, turn: Turn, text: str) -> str | None:
+        if turn.intent in EMERGENCY_INTENTS:
+            return turn.intent
+        phrase_hit = self.urgent.match(text)
+        if phrase_hit:
+            return phrase_hit
+        if turn.confidence < self.settings.nlu_threshold:
+            for name, confidence in turn.ranking[:3]:
+                if name in EMERGENCY_INTENTS and confidence >= URGENT_IN_RANKING:
+                    return name
+        return None
+
+    def _emergency(self, state: State, out: "_Out", intent: str, turn: Turn) -> Reply:
+        out.say(content.emergency_id(intent, state.country))
+        out.say("escalation.recorded")
+        new = replace(state, pending_menu=None, options=(), misunderstandings=0, last_answer=None)
+        return out.reply(new, Escalation("urgent", intent))
+
+    def _intent(self, state: State, out: "_Out", intent: str, turn: Turn) -> Reply:
+        if intent == "request_human":
+            out.say("human.requested")
+            return out.reply(replace(state, pending_menu=None, misunderstandings=0), Escalation("normal", intent))
+        if intent == "greet":
+            out.say("welcome")
+            return self._show(state, out, "menu.main")
+        if intent == "menu":
+            return self._show(state, out, "menu.main")
+        if intent in ("thanks", "goodbye", "affirm", "deny"):
+            out.say(intent)
+            if intent in ("affirm", "deny"):
+                out.say("menu.hint")
+            return out.reply(replace(state, misunderstandings=0))
+        if intent in content.TOPICS:
+            return self._answer(state, out, intent)
+        return self._misunderstood(state, out, "out_of_scope", turn, hint=True)
+
+    def _answer(self, state: State, out: "_Out", topic: str) -> Reply:
+        msgid = content.answer_id(topic, state.country)
+        more = content.MORE.get(msgid)
+        out.say(msgid, extra="more.hint" if more else "menu.hint")
+        return out.reply(replace(state, last_answer=msgid, pending_menu=None, options=(), misunderstandings=0))
+
+    def _more(self, state: State, out: "_Out") -> Reply:
+        more = content.MORE.get(state.last_answer or "")
+        out.say(more or "more.none")
+        if more:
+            out.say("menu.hint")
+        return out.reply(replace(state, pending_menu=None))
+
+    def _show(self, state: State, out: "_Out", menu: str, language_changed: bool = False) -> Reply:
+        if menu == "menu.language":
+            out.say("menu.language", extra_text=language_menu())
+        else:
+            out.say(menu)
+        reply = out.reply(replace(state, pending_menu=menu, options=(), misunderstandings=0))
+        reply.language_changed = language_changed
+        return reply
+
+    def _menu_choice(self, state: State, out: "_Out", choice: int, turn: Turn) -> Reply:
+        if choice == 0:
+            return self._intent(state, out, "request_human", turn)
+        pending = state.pending_menu
+        if pending == "menu.country" and 1 <= choice <= len(COUNTRIES):
+            state = replace(state, country=COUNTRIES[choice - 1])
+            out = _Out(self, state.language, state.country)
+            out.say("country.switched")
+            return self._show(state, out, "menu.main")
+        if pending == "menu.language" and 1 <= choice <= len(LANGUAGES):
+            out.say("language.switched")
+            return self._show(state, out, "menu.main", language_changed=True)
+        if pending == "clarify" and 1 <= choice <= len(state.options):
+            return self._intent(state, out, state.options[choice - 1], turn)
+        target = SUBMENUS.get(pending, MAIN_MENU).get(choice)
+        if target is None:
+            # A wrong key re-shows the menu the person was in, rather than failing.
+            return self._show(state, out, pending if pending in ("menu.rights", "menu.health", "menu.country",
+                                                                  "menu.language") else "menu.main")
+        if target.startswith("menu."):
+            return self._show(state, out, target)
+        return self._intent(state, out, target, turn)
+
+    def _clarify(self, state: State, out: "_Out", turn: Turn) -> Reply:
+        options = tuple(name for name, _ in turn.ranking[:4]
+                        if name in content.LABELS and name not in ("menu", "choose_language"))[:3]
+        count = state.misunderstandings + 1
+        if count >= MISUNDERSTANDINGS_BEFORE_HANDOFF:
+            out.say("human.after_misunderstandings")
+            return out.reply(replace(state, misunderstandings=0, pending_menu=None), Escalation("normal", "misunderstood"))
+        lines = [f"{i} {render(content.LABELS[name], out.lang)}" for i, name in enumerate(options, start=1)]
+        lines.append(render("clarify.human", out.lang))
+        out.say("clarify.intro", extra_text="\n".join(lines))
+        return out.reply(replace(state, pending_menu="clarify", options=options, misunderstandings=count))
+
+    def _misunderstood(self, state: State, out: "_Out", msgid: str, turn: Turn, hint: bool = False) -> Reply:
+        count = state.misunderstandings + 1
+        if count >= MISUNDERSTANDINGS_BEFORE_HANDOFF:
+            out.say(msgid)
+            out.say("human.after_misunderstandings")
+            return out.reply(replace(state, misunderstandings=0, pending_menu=None), Escalation("normal", "misunderstood"))
+        out.say(msgid, extra="menu.hint")
+        return out.reply(replace(state, misunderstandings=count))
+
+    def _unknown_language(self, state: State) -> Reply:
+        # Nothing tells the language: say so in English and Spanish and offer the menu in all six.
+        messages = [render("input.unknown_language", "en") + "\n" + render("input.unknown_language", "es"),
+                    language_menu()]
+        return Reply(messages, replace(state, pending_menu="menu.language"), notes=["input.unknown_language"])
+
+
+class _Out:
+    """Collects the rendered messages of one reply."""
+
+    def __init__(self, dialogue: Dialogue, lang: str, country: str):
+        self.lang = lang
+        self.params = dialogue.params(lang, country)
+        self.messages: list[str] = []
+        self.notes: list[str] = []
+
+    def say(self, msgid: str, extra: str | None = None, extra_text: str | None = None) -> None:
+        text = render(msgid, self.lang, **self.params)
+        if extra:
+            text += "\n" + render(extra, self.lang, **self.params)
+        if extra_text:
+            text += "\n" + extra_text
+        self.messages.append(text)
+        self.notes.append(msgid)
+
+    def reply(self, state: State, escalation: Escalation | None = None) -> Reply:
+        return Reply(self.messages, state, escalation, notes=self.notes)
+
+
+def default_language() -> str:
+    return DEFAULT

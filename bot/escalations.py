@@ -1,0 +1,125 @@
+"""Escalations: urgent or normal cases for a human, written durably.
+
+Redis (with append-only persistence) holds the queue. When Redis cannot be reached the
+case goes to a local spool file instead and is moved into Redis on the next write: an
+escalation is never dropped.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import redis
+
+from bot import storage
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+CASE = "puente:case:{}"
+QUEUE = "puente:cases:open"          # sorted set: urgent first, then oldest first
+BY_SENDER = "puente:cases:sender:{}"  # set of case ids per pseudonymous sender
+PRIORITY_RANK = {"urgent": 0, "normal": 1}
+_spool_lock = threading.Lock()
+
+
+def _spool_path() -> Path:
+    return get_settings().var_dir / "spool" / "escalations.jsonl"
+
+
+def new_case(sender: str, priority: str, reason: str, language: str, channel: str, country: str,
+             text: str = "") -> dict:
+    now = time.time()
+    return {
+        "id": uuid.uuid4().hex[:12],
+        "sender": sender,
+        "priority": priority,
+        "reason": reason,
+        "language": language,
+        "channel": channel,
+        "country": country,
+        "state": "waiting",
+        "created": f"{now:.3f}",
+        # The message that raised the case, for the volunteer who takes it.
+        "transcript": json.dumps([{"from": "person", "text": text[:2000], "at": round(now, 3)}], ensure_ascii=False),
+    }
+
+
+def _score(case: dict) -> float:
+    # Urgent cases sort before every normal one; within a priority, oldest first.
+    return PRIORITY_RANK[case["priority"]] * 1e11 + float(case["created"])
+
+
+def _write(r: redis.Redis, case: dict) -> None:
+    pipe = r.pipeline(transaction=True)
+    pipe.hset(CASE.format(case["id"]), mapping=case)
+    pipe.zadd(QUEUE, {case["id"]: _score(case)})
+    pipe.sadd(BY_SENDER.format(case["sender"]), case["id"])
+    pipe.expire(BY_SENDER.format(case["sender"]), get_settings().data_ttl_seconds)
+    pipe.execute()
+
+
+def record(case: dict) -> str:
+    """Writes the case to Redis, or to the spool when Redis fails. Returns where it went."""
+    try:
+        r = storage.client()
+        _write(r, case)
+        flush_spool(r)
+        log.info("escalation %s recorded: priority=%s reason=%s language=%s channel=%s",
+                 case["id"], case["priority"], case["reason"], case["language"], case["channel"])
+        return "redis"
+    except redis.RedisError as error:
+        log.error("redis unavailable (%s); escalation %s spooled to disk", type(error).__name__, case["id"])
+        _spool(case)
+        return "spool"
+
+
+def _spool(case: dict) -> None:
+    path = _spool_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _spool_lock, path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(case, ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    path.chmod(0o600)
+
+
+def flush_spool(r: redis.Redis | None = None) -> int:
+    """Moves spooled cases into Redis; returns how many."""
+    path = _spool_path()
+    if not path.exists():
+        return 0
+    r = r or storage.client()
+    with _spool_lock:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for line in lines:
+            _write(r, json.loads(line))  # idempotent: same id, same fields
+        path.unlink()
+    if lines:
+        log.warning("moved %d spooled escalations into redis", len(lines))
+    return len(lines)
+
+
+def open_cases(limit: int = 100) -> list[dict]:
+    r = storage.client()
+    ids = r.zrange(QUEUE, 0, limit - 1)
+    pipe = r.pipeline()
+    for case_id in ids:
+        pipe.hgetall(CASE.format(case_id))
+    return [case for case in pipe.execute() if case]
+
+
+def forget(sender: str) -> int:
+    r = storage.client()
+    ids = r.smembers(BY_SENDER.format(sender))
+    pipe = r.pipeline()
+    for case_id in ids:
+        # The case stays in the queue (a volunteer may be acting on it), without the texts.
+        pipe.hset(CASE.format(case_id), "transcript", "[]")
+    pipe.delete(BY_SENDER.format(sender))
+    pipe.execute()
+    return len(ids)

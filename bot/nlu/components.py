@@ -1,0 +1,219 @@
+"""Rasa NLU graph components: a tokenizer for all six languages, the language of the
+message, and the urgent-phrase safety net.
+
+Kept thin: the work is done by bot.langid, bot.urgent and pythainlp.
+"""
+from __future__ import annotations
+
+import pickle
+import unicodedata
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.langid import LanguageIdentifier
+from bot.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
+
+
+def _word_char(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LNM"
+
+
+def _thai_char(ch: str) -> bool:
+    return "\u0e00" <= ch <= "\u0e7f"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class PuenteTokenizer(Tokenizer):
+    """Words in any of the six scripts; Thai runs are segmented with pythainlp.
+
+    Rasa's WhitespaceTokenizer refuses Thai (no spaces between words) and its regex drops
+    Urdu and Thai combining marks, so this walks the text by Unicode category instead.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent_tokenization_flag": False, "intent_split_symbol": "_", "token_pattern": None,
+                "prefix_separator_symbol": None}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "PuenteTokenizer":
+        return cls(config)
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["pythainlp"]
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute) or ""
+        tokens: List[Token] = []
+        i = 0
+        while i < len(text):
+            if not _word_char(text[i]):
+                i += 1
+                continue
+            j = i
+            thai = _thai_char(text[i])
+            while j < len(text) and _word_char(text[j]) and _thai_char(text[j]) == thai:
+                j += 1
+            if thai:
+                tokens.extend(_thai_tokens(text[i:j], i))
+            else:
+                tokens.append(Token(text[i:j].lower(), i))
+            i = j
+        if not tokens and text.strip():
+            tokens = [Token(text.strip(), text.index(text.strip()))]
+        return self._apply_token_pattern(tokens)
+
+
+def _thai_tokens(run: str, offset: int) -> List[Token]:
+    from pythainlp.tokenize import word_tokenize  # offline: newmm with the bundled dictionary
+
+    tokens, position = [], 0
+    for word in word_tokenize(run, engine="newmm", keep_whitespace=False):
+        start = run.find(word, position)
+        if start < 0 or not word.strip():
+            continue
+        tokens.append(Token(word, offset + start))
+        position = start + len(word)
+    return tokens
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LanguageDetector(GraphComponent):
+    """Adds `language` (en es th hmn so ur) and `language_confidence` to the parse result.
+
+    Trained on the NLU examples, whose language is the `metadata: {language: ..}` of
+    each intent block in data/nlu/<lang>.yml.
+    """
+
+    FILE = "langid.pkl"
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource,
+                 identifier: Optional[LanguageIdentifier] = None):
+        self._storage = model_storage
+        self._resource = resource
+        self._identifier = identifier or LanguageIdentifier()
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "LanguageDetector":
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, languages = [], []
+        for example in training_data.intent_examples:
+            language = ((example.get(METADATA) or {}).get("intent") or {}).get("language")
+            if language:
+                texts.append(example.get(TEXT))
+                languages.append(language)
+        if not texts:
+            raise ValueError("no NLU example carries metadata.language; see data/nlu/<lang>.yml")
+        self._identifier = LanguageIdentifier.train(texts, languages)
+        with self._storage.write_to(self._resource) as directory:
+            (Path(directory) / self.FILE).write_bytes(pickle.dumps(self._identifier.pipeline))
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "LanguageDetector":
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = pickle.loads((Path(directory) / cls.FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            pipeline = None
+        return cls(model_storage, resource, LanguageIdentifier(pipeline))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            guess = self._identifier.identify(message.get(TEXT) or "")
+            message.set("language", guess.language, add_to_output=True)
+            message.set("language_confidence", round(guess.confidence, 4), add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class UrgentSafetyNet(GraphComponent):
+    """Runs after the intent classifier: a reviewed urgent phrase, or an emergency intent
+    close behind the top one, turns the parse into that emergency.
+
+    A missed emergency is the worst failure of this product, so a few false alarms (a
+    volunteer reads a case that was not urgent) are the accepted price.
+    """
+
+    FILE = "urgent_phrases.pkl"
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 phrases: Optional[Dict[str, List[str]]] = None):
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self._phrases = phrases or {}
+        self._matcher = UrgentPhrases.from_dict(self._phrases)
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # Phrases are read from data at training time and kept inside the model, so a
+        # model file is complete on its own.
+        return {"phrases_dir": "data/urgent", "runner_up_threshold": 0.3}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "UrgentSafetyNet":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self._phrases = load_phrases(Path(self._config["phrases_dir"]))
+        with self._storage.write_to(self._resource) as directory:
+            (Path(directory) / self.FILE).write_bytes(pickle.dumps(self._phrases))
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "UrgentSafetyNet":
+        try:
+            with model_storage.read_from(resource) as directory:
+                phrases = pickle.loads((Path(directory) / cls.FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            phrases = {}
+        return cls(config, model_storage, resource, phrases)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") in EMERGENCY_INTENTS:
+                continue
+            target = self._matcher.match(message.get(TEXT) or "")
+            source = "urgent_phrase"
+            if target is None:
+                target = self._runner_up_emergency(message)
+                source = "runner_up"
+            if target is None:
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            confidence = next((r["confidence"] for r in ranking if r.get("name") == target), 0.0)
+            message.set(INTENT, {"name": target, "confidence": max(confidence, intent.get("confidence", 0.0))},
+                        add_to_output=True)
+            message.set("safety_net", source, add_to_output=True)
+        return messages
+
+    def _runner_up_emergency(self, message: Message) -> Optional[str]:
+        for item in (message.get(INTENT_RANKING_KEY) or [])[1:3]:
+            if item.get("name") in EMERGENCY_INTENTS and item.get("confidence", 0) >= self._config["runner_up_threshold"]:
+                return item["name"]
+        return None
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

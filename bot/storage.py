@@ -1,0 +1,45 @@
+"""Redis: what is remembered per sender, and how a person's data is deleted.
+
+Keys hold pseudonymous ids only (bot.privacy.pseudonymise), and everything expires.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import redis
+
+from bot.settings import get_settings
+
+PROFILE = "puente:profile:{}"
+
+
+@lru_cache(maxsize=1)
+def client() -> redis.Redis:
+    # Short timeouts: a stuck Redis must not hold a reply (or an escalation) hostage.
+    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=2, socket_connect_timeout=2,
+                                decode_responses=True, health_check_interval=30)
+
+
+def load_profile(sender: str) -> dict[str, str]:
+    return client().hgetall(PROFILE.format(sender))
+
+
+def save_profile(sender: str, **fields: str | None) -> None:
+    values = {k: v for k, v in fields.items() if v}
+    if not values:
+        return
+    key = PROFILE.format(sender)
+    pipe = client().pipeline()
+    pipe.hset(key, mapping=values)
+    pipe.expire(key, get_settings().data_ttl_seconds)
+    pipe.execute()
+
+
+def forget(sender: str) -> int:
+    """Deletes everything kept about one sender: profile, conversation, case transcripts."""
+    from bot import escalations
+
+    r = client()
+    deleted = r.delete(PROFILE.format(sender), f"puente:{sender}")
+    deleted += escalations.forget(sender)
+    return deleted
