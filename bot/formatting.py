@@ -31,7 +31,9 @@ def format_clock(value: time, lang: str) -> str:
     loc = locale_for(lang)
     if loc is None:
         return value.strftime("%H:%M")
-    return format_time(value, format="short", locale=loc)
+    # CLDR puts a narrow no-break space before AM/PM; outside GSM-7, it would turn a whole
+    # SMS into UCS-2 (70 characters a segment), so it becomes a plain space.
+    return format_time(value, format="short", locale=loc).replace("\u202f", " ").replace("\xa0", " ")
 
 
 def day_name(day_key: str, lang: str) -> str:

@@ -19,7 +19,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.intents import IntentModel
 from bot.langid import LanguageIdentifier
+from bot.text import normalise
 from bot.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
 
 
@@ -115,6 +117,8 @@ class LanguageDetector(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         texts, languages = [], []
         for example in training_data.intent_examples:
+            if not example.get(TEXT):
+                continue
             language = ((example.get(METADATA) or {}).get("intent") or {}).get("language")
             if language:
                 texts.append(example.get(TEXT))
@@ -146,6 +150,66 @@ class LanguageDetector(GraphComponent):
         return training_data
 
 
+def _classifier_text(message: Message) -> str:
+    """Normalised tokens joined by spaces: Thai arrives segmented into words."""
+    tokens = message.get("text_tokens") or []
+    if tokens:
+        return " ".join(normalise(token.text) for token in tokens)
+    return normalise(message.get(TEXT) or "")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class PuenteIntentClassifier(GraphComponent):
+    """Sets `intent` and `intent_ranking` from bot.intents.IntentModel."""
+
+    FILE = "intents.pkl"
+
+    def __init__(self, config, model_storage: ModelStorage, resource: Resource, model: Optional[IntentModel] = None):
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 0.5, "random_seed": 7, "ranking_length": 10}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "PuenteIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        # Stories and rules add intent-only messages without text; only real examples train.
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        self._model = IntentModel.train([_classifier_text(m) for m in examples], [m.get(INTENT) for m in examples],
+                                        c=self._config["C"], seed=self._config["random_seed"])
+        with self._storage.write_to(self._resource) as directory:
+            (Path(directory) / self.FILE).write_bytes(pickle.dumps(self._model.pipeline))
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "PuenteIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = IntentModel(pickle.loads((Path(directory) / cls.FILE).read_bytes()))
+        except (ValueError, FileNotFoundError):
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._model is None or not messages:
+            return messages
+        rankings = self._model.rank([_classifier_text(m) for m in messages], top=self._config["ranking_length"])
+        for message, ranking in zip(messages, rankings):
+            name, confidence = ranking[0]
+            message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class UrgentSafetyNet(GraphComponent):
     """Runs after the intent classifier: a reviewed urgent phrase, or an emergency intent
@@ -169,7 +233,7 @@ class UrgentSafetyNet(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # Phrases are read from data at training time and kept inside the model, so a
         # model file is complete on its own.
-        return {"phrases_dir": "data/urgent", "runner_up_threshold": 0.3}
+        return {"phrases_dir": "data/urgent", "runner_up_threshold": 0.25}
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "UrgentSafetyNet":
@@ -210,7 +274,7 @@ class UrgentSafetyNet(GraphComponent):
         return messages
 
     def _runner_up_emergency(self, message: Message) -> Optional[str]:
-        for item in (message.get(INTENT_RANKING_KEY) or [])[1:3]:
+        for item in (message.get(INTENT_RANKING_KEY) or [])[1:4]:
             if item.get("name") in EMERGENCY_INTENTS and item.get("confidence", 0) >= self._config["runner_up_threshold"]:
                 return item["name"]
         return None

@@ -1,0 +1,43 @@
+"""The intent model: TF-IDF over character n-grams and words, a linear SVM, calibrated
+probabilities.
+
+Chosen over DIET by measurement on the held-out sets (bench/nlu_eval.py): as accurate or
+better in all six languages, and it trains in seconds instead of a quarter of an hour on
+two cores. Character n-grams carry typos, missing accents, Hmong tone letters and Roman
+Urdu spelling variants; words carry the rest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class IntentModel:
+    pipeline: object
+
+    @classmethod
+    def train(cls, texts: list[str], intents: list[str], c: float = 0.5, seed: int = 7) -> "IntentModel":
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline, make_union
+        from sklearn.svm import LinearSVC
+
+        features = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True),
+        )
+        classifier = CalibratedClassifierCV(LinearSVC(C=c, random_state=seed), cv=3)
+        pipeline = make_pipeline(features, classifier)
+        pipeline.fit(texts, np.asarray(intents))  # sklearn 1.1 calibration counts classes on arrays only
+        return cls(pipeline)
+
+    def rank(self, texts: list[str], top: int = 10) -> list[list[tuple[str, float]]]:
+        probabilities = self.pipeline.predict_proba(texts)
+        classes = self.pipeline.classes_
+        out = []
+        for row in probabilities:
+            order = np.argsort(row)[::-1][:top]
+            out.append([(str(classes[i]), float(row[i])) for i in order])
+        return out

@@ -1,0 +1,74 @@
+"""Shared fixtures: a real Redis server for the whole run, and settings pointing at it."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_redis(directory: Path, port: int) -> subprocess.Popen:
+    directory.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+         "--dir", str(directory), "--appendonly", "yes", "--save", ""],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    port = free_port()
+    directory = tmp_path_factory.mktemp("redis")
+    process = start_redis(directory, port)
+    yield {"port": port, "url": f"redis://127.0.0.1:{port}/0", "dir": directory, "process": process}
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_environment(tmp_path_factory, redis_server):
+    """Every test sees settings that point at the test Redis and a private var/ directory."""
+    var_dir = tmp_path_factory.mktemp("var")
+    os.environ.update({
+        "REDIS_URL": redis_server["url"],
+        "PUENTE_VAR_DIR": str(var_dir),
+        "PUENTE_PSEUDONYM_KEY": "test-key-not-secret",
+        "PUENTE_COUNTRY": "US",
+        "RASA_TELEMETRY_ENABLED": "false",
+    })
+    from bot import storage
+    from bot.settings import get_settings
+
+    get_settings.cache_clear()
+    storage.client.cache_clear()
+    yield
+
+
+@pytest.fixture
+def redis_client(redis_server):
+    import redis
+
+    client = redis.Redis.from_url(redis_server["url"], decode_responses=True)
+    client.flushdb()
+    return client
