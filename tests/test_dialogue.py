@@ -1,0 +1,135 @@
+"""bot.dialogue: what a person receives for a turn, without a model (parses are given)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog import render
+from bot.dialogue import Dialogue, State, Turn
+from bot.settings import get_settings
+
+
+@pytest.fixture
+def dialogue():
+    return Dialogue(get_settings())
+
+
+def turn(text, intent=None, confidence=0.95, language="en", language_confidence=0.99, ranking=None):
+    return Turn(text=text, intent=intent, confidence=confidence, language=language,
+                language_confidence=language_confidence,
+                ranking=tuple(ranking or ([(intent, confidence)] if intent else ())))
+
+
+def said(reply, msgid, lang, dialogue, country="US"):
+    expected = render(msgid, lang, **dialogue.params(lang, country))
+    return any(expected in message for message in reply.messages)
+
+
+def test_first_message_sets_the_language_and_answers_in_it(dialogue):
+    reply = dialogue.respond(State(), turn("nyob zoo", "greet", language="hmn"))
+    assert reply.state.language == "hmn"
+    assert said(reply, "welcome", "hmn", dialogue) and said(reply, "menu.main", "hmn", dialogue)
+
+
+def test_remembered_language_holds_against_a_stray_word(dialogue):
+    state = State(language="so")
+    reply = dialogue.respond(state, turn("ok", "affirm", language="en", language_confidence=0.6))
+    assert reply.state.language == "so" and said(reply, "affirm", "so", dialogue)
+
+
+def test_naming_a_language_switches(dialogue):
+    reply = dialogue.respond(State(language="es"), turn("ภาษาไทย", "choose_language", language="th",
+                                                        language_confidence=1.0))
+    assert reply.state.language == "th" and said(reply, "language.switched", "th", dialogue)
+
+
+def test_language_menu_by_number(dialogue):
+    reply = dialogue.respond(State(language="en"), turn("7", "out_of_scope", confidence=0.2))
+    assert reply.state.pending_menu == "menu.language" and "4 Hmoob" in reply.messages[-1]
+    reply = dialogue.respond(reply.state, turn("5", "out_of_scope", confidence=0.2))
+    assert reply.state.language == "so" and said(reply, "language.switched", "so", dialogue)
+
+
+def test_unknown_script_first_message_offers_every_language(dialogue):
+    reply = dialogue.respond(State(), turn("你好 我需要帮助", "out_of_scope", 0.3, "en", 0.0))
+    assert reply.state.language is None
+    assert "Soomaali" in reply.messages[-1] and "اردو" in reply.messages[-1]
+
+
+def test_country_answers_differ_and_can_be_changed(dialogue):
+    us = dialogue.respond(State(language="es"), turn("abogado gratis", "right_to_lawyer", language="es"))
+    assert said(us, "right_to_lawyer.US", "es", dialogue)
+    state = dialogue.respond(us.state, turn("menu", "menu", language="es")).state
+    state = dialogue.respond(state, turn("8", language="es")).state
+    mx = dialogue.respond(state, turn("2", language="es"))
+    assert mx.state.country == "MX" and said(mx, "country.switched", "es", dialogue, "MX")
+    answer = dialogue.respond(mx.state, turn("abogado gratis", "right_to_lawyer", language="es"))
+    assert said(answer, "right_to_lawyer.MX", "es", dialogue, "MX")
+
+
+def test_no_checked_facts_means_a_person_not_a_guess(dialogue):
+    reply = dialogue.respond(State(language="en", country="MY"), turn("free lawyer", "right_to_lawyer"))
+    assert said(reply, "no_verified_info", "en", dialogue, "MY")
+
+
+def test_more_sends_the_follow_up(dialogue):
+    first = dialogue.respond(State(language="en"), turn("lawyer", "right_to_lawyer"))
+    more = dialogue.respond(first.state, turn("MORE", "out_of_scope", 0.3))
+    assert said(more, "right_to_lawyer.US.more", "en", dialogue)
+
+
+@pytest.mark.parametrize("intent,msgid,number", [
+    ("emergency_medical", "emergency.medical", "911"), ("emergency_self_harm", "emergency.self_harm.US", "988"),
+    ("emergency_abuse", "emergency.abuse", "911"), ("emergency_deportation", "emergency.deportation", "")])
+def test_emergencies_get_guidance_at_once_and_escalate_urgently(dialogue, intent, msgid, number):
+    reply = dialogue.respond(State(language="en", pending_menu="menu.rights"), turn("help", intent, 0.4))
+    assert said(reply, msgid, "en", dialogue) and number in reply.messages[0]
+    assert said(reply, "escalation.recorded", "en", dialogue)
+    assert reply.escalation.priority == "urgent" and reply.escalation.reason == intent
+
+
+def test_self_harm_guidance_uses_the_country_number(dialogue):
+    reply = dialogue.respond(State(language="th", country="TH"), turn("...", "emergency_self_harm", language="th"))
+    assert "1669" in reply.messages[0] and "988" not in reply.messages[0]
+
+
+def test_unsure_parse_that_looks_urgent_is_not_guessed_away(dialogue):
+    ranking = [("covid_sick", 0.35), ("emergency_medical", 0.3), ("covid_info", 0.2)]
+    reply = dialogue.respond(State(language="en"), turn("he is weird and cold", "covid_sick", 0.35, ranking=ranking))
+    assert reply.escalation and reply.escalation.priority == "urgent"
+
+
+def test_urgent_phrase_escalates_whatever_the_intent(dialogue):
+    reply = dialogue.respond(State(language="es"), turn("no puede respirar", "covid_sick", 0.9, language="es"))
+    assert reply.escalation and reply.escalation.priority == "urgent"
+
+
+def test_low_confidence_offers_a_numbered_choice_then_a_person(dialogue):
+    ranking = [("right_to_lawyer", 0.3), ("release_options", 0.25), ("rights_general", 0.2)]
+    state = State(language="en")
+    first = dialogue.respond(state, turn("papers court thing", "right_to_lawyer", 0.3, ranking=ranking))
+    assert said(first, "clarify.intro", "en", dialogue) and "1 A lawyer" in first.messages[0]
+    chosen = dialogue.respond(first.state, turn("1"))
+    assert said(chosen, "right_to_lawyer.US", "en", dialogue)
+    # Three misunderstandings in a row reach a person.
+    state = first.state
+    for _ in range(2):
+        reply = dialogue.respond(state, turn("papers court thing", "right_to_lawyer", 0.3, ranking=ranking))
+        state = reply.state
+    assert reply.escalation and reply.escalation.priority == "normal"
+
+
+@pytest.mark.parametrize("text,msgid", [("", "input.empty"), ("   ", "input.empty"), ("🙏🙏😢", "input.emoji")])
+def test_empty_and_emoji_only_get_a_clear_answer_in_the_remembered_language(dialogue, text, msgid):
+    reply = dialogue.respond(State(language="ur"), turn(text, "out_of_scope", 0.2, "en", 0.0))
+    assert said(reply, msgid, "ur", dialogue)
+
+
+def test_huge_message_is_answered_and_says_it_was_cut(dialogue):
+    text = "necesito un abogado " * 400
+    reply = dialogue.respond(State(language="es"), turn(text, "right_to_lawyer", language="es"))
+    assert said(reply, "input.too_long", "es", dialogue) and said(reply, "right_to_lawyer.US", "es", dialogue)
+
+
+def test_request_human_escalates_normally(dialogue):
+    reply = dialogue.respond(State(language="so"), turn("qof la hadal", "request_human", language="so"))
+    assert reply.escalation.priority == "normal" and said(reply, "human.requested", "so", dialogue)

@@ -1,0 +1,47 @@
+"""Escalations are kept in Redis, and on disk when Redis is down, then moved back: never lost."""
+from __future__ import annotations
+
+import os
+
+from bot import escalations, storage
+from bot.settings import get_settings
+
+
+def test_case_is_queued_with_priority_language_channel_and_pseudonym(redis_client):
+    normal = escalations.new_case("p_abc", "normal", "request_human", "so", "sms", "US", "qof")
+    urgent = escalations.new_case("p_def", "urgent", "emergency_medical", "th", "whatsapp", "TH", "...")
+    assert escalations.record(normal) == "redis"
+    assert escalations.record(urgent) == "redis"
+    cases = escalations.open_cases()
+    assert [c["id"] for c in cases] == [urgent["id"], normal["id"]]  # urgent first
+    assert cases[0]["language"] == "th" and cases[0]["channel"] == "whatsapp" and cases[0]["sender"] == "p_def"
+
+
+def test_redis_down_spools_to_disk_and_recovers(redis_client, monkeypatch):
+    case = escalations.new_case("p_xyz", "urgent", "emergency_abuse", "es", "sms", "MX", "me golpearon")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    get_settings.cache_clear()
+    storage.client.cache_clear()
+    try:
+        assert escalations.record(case) == "spool"
+    finally:
+        monkeypatch.setenv("REDIS_URL", os.environ["REDIS_URL"])
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        storage.client.cache_clear()
+    assert escalations.flush_spool() == 1
+    assert [c["id"] for c in escalations.open_cases()] == [case["id"]]
+
+
+def test_forget_removes_profile_and_transcripts(redis_client):
+    storage.save_profile("p_forget", language="hmn", country="US")
+    escalations.record(escalations.new_case("p_forget", "normal", "request_human", "hmn", "sms", "US", "pab"))
+    assert storage.load_profile("p_forget")["language"] == "hmn"
+    storage.forget("p_forget")
+    assert storage.load_profile("p_forget") == {}
+    assert all(c["transcript"] == "[]" for c in escalations.open_cases() if c["sender"] == "p_forget")
+
+
+def test_profile_expires(redis_client):
+    storage.save_profile("p_ttl", language="es")
+    assert 0 < redis_client.ttl("puente:profile:p_ttl") <= get_settings().data_ttl_seconds
