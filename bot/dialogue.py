@@ -134,6 +134,11 @@ class Dialogue:
         if len(text) > MAX_MESSAGE_CHARS:
             out.say("input.too_long")
 
+        # A single digit is a menu choice, whatever the model makes of it.
+        choice = as_menu_choice(text)
+        if choice is not None:
+            return self._menu_choice(state, out, choice, turn)
+
         # Safety first: an emergency is answered whatever else the message or the menu state says.
         urgent_intent = self._urgent_intent(turn, text)
         if urgent_intent:
@@ -143,10 +148,6 @@ class Dialogue:
             return self._misunderstood(state, out, "input.empty", turn)
         if not has_words(text):
             return self._misunderstood(state, out, "input.emoji", turn)
-
-        choice = as_menu_choice(text)
-        if choice is not None:
-            return self._menu_choice(state, out, choice, turn)
         keyword = norm.strip(" \"'.!?¿¡“”«»")
         if keyword in self.keywords["more"]:
             return self._more(state, out)

@@ -28,7 +28,9 @@ class IntentModel:
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
             TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True),
         )
-        classifier = CalibratedClassifierCV(LinearSVC(C=c, random_state=seed), cv=3)
+        # Balanced weights: emergencies have the most examples, and must not become the
+        # default guess for text the model knows nothing about.
+        classifier = CalibratedClassifierCV(LinearSVC(C=c, random_state=seed, class_weight="balanced"), cv=3)
         pipeline = make_pipeline(features, classifier)
         pipeline.fit(texts, np.asarray(intents))  # sklearn 1.1 calibration counts classes on arrays only
         return cls(pipeline)

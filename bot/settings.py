@@ -76,7 +76,7 @@ def get_settings() -> Settings:
         locale_dir=Path(_env("PUENTE_LOCALE_DIR", str(ROOT / "locale"))),
         data_dir=Path(_env("PUENTE_DATA_DIR", str(ROOT / "data"))),
         data_ttl_days=int(_env("PUENTE_DATA_TTL_DAYS", "90")),
-        nlu_threshold=float(_env("PUENTE_NLU_THRESHOLD", "0.5")),
+        nlu_threshold=float(_env("PUENTE_NLU_THRESHOLD", "0.3")),
         rasa_url=_env("RASA_URL", "http://localhost:5005"),
         pseudonym_key=_pseudonym_key(var_dir),
     )

@@ -1,0 +1,84 @@
+"""The real stack, started once per test run: the trained model in a real Rasa server,
+the real action server, and the session's real Redis (tests/conftest.py)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT, free_port
+
+BIN = Path(sys.executable).parent
+
+
+def wait_http(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} died:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer in {seconds}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def stack(redis_server, tmp_path_factory):
+    from bot.training import train_if_needed
+
+    model = train_if_needed()
+    logs = tmp_path_factory.mktemp("logs")
+    rasa_port, actions_port = free_port(), free_port()
+    env = {**os.environ, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_server["port"]),
+           "REDIS_TRACKER_DB": "1", "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook"}
+    processes = []
+    with (logs / "actions.log").open("w") as out:
+        processes.append(subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+    with (logs / "rasa.log").open("w") as out:
+        processes.append(subprocess.Popen(
+            [str(BIN / "rasa"), "run", "--enable-api", "--model", str(model), "--port", str(rasa_port),
+             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+    try:
+        wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], logs / "actions.log", 120)
+        wait_http(f"http://127.0.0.1:{rasa_port}/status", processes[1], logs / "rasa.log", 300)
+        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "actions": f"http://127.0.0.1:{actions_port}", "logs": logs}
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture
+def parse(stack):
+    def _parse(text: str) -> dict:
+        response = requests.post(f"{stack['rasa']}/model/parse", json={"text": text}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+    return _parse
+
+
+@pytest.fixture
+def chat(stack):
+    """Sends one message as `sender` through Rasa's REST channel; returns the texts received."""
+    def _chat(sender: str, text: str, channel: str = "sms") -> list[str]:
+        response = requests.post(f"{stack['rasa']}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text, "metadata": {"channel": channel}},
+                                 timeout=30)
+        response.raise_for_status()
+        return [m.get("text", "") for m in response.json()]
+    return _chat
