@@ -60,6 +60,17 @@ def _chat(args) -> int:
     return 0
 
 
+def _phone(args) -> int:
+    """Plays a phone against the running webhook, with signed requests (no Twilio needed)."""
+    from webhook.config import WebhookConfig
+    from webhook.phone import Phone, interactive
+
+    config = WebhookConfig.from_env()
+    phone = Phone(args.url.rstrip("/"), config.public_url, config.auth_token, number=args.number)
+    interactive(phone, args.channel)
+    return 0
+
+
 def _cases(args) -> int:
     from bot import escalations
 
@@ -99,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("chat", help="chat with the running assistant in this terminal")
     p.add_argument("--sender", help="conversation id (default: a new one)")
     p.set_defaults(func=_chat)
+
+    p = sub.add_parser("phone", help="text or call the running webhook as a phone would (signed requests)")
+    p.add_argument("--channel", choices=["sms", "whatsapp", "voice"], default="sms")
+    p.add_argument("--number", default="+15550123", help="the caller's number (default: a fictional one)")
+    p.add_argument("--url", default="http://127.0.0.1:8000", help="where the webhook listens")
+    p.set_defaults(func=_phone)
 
     p = sub.add_parser("cases", help="escalated cases")
     p.add_argument("action", nargs="?", default="list", choices=["list"])

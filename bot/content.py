@@ -20,7 +20,15 @@ SYSTEM = [
     N_("input.empty"), N_("input.emoji"), N_("input.too_long"), N_("input.media"),
     N_("input.unknown_language"), N_("out_of_scope"), N_("thanks"), N_("goodbye"), N_("affirm"), N_("deny"),
     N_("no_verified_info"), N_("human.requested"), N_("human.after_misunderstandings"),
-    N_("escalation.recorded"),
+    N_("escalation.recorded"), N_("help.carrier"), N_("fallback.unavailable"),
+]
+
+# Phone calls. Read with <Say> where Twilio has a voice for the language; elsewhere these
+# texts are the scripts for the recordings configured in config/organisation.yml.
+VOICE = [
+    N_("voice.language_option"), N_("voice.topic_menu"), N_("voice.speech_hint"), N_("voice.after_answer"),
+    N_("voice.no_input"), N_("voice.wrong_key"), N_("voice.connecting"), N_("voice.no_answer"),
+    N_("voice.voicemail_thanks"), N_("voice.no_recording"), N_("voice.whisper"), N_("voice.goodbye"),
 ]
 
 EMERGENCY = {
@@ -103,7 +111,7 @@ def emergency_id(intent: str, country: str) -> str:
 
 
 def all_message_ids() -> set[str]:
-    ids = set(SYSTEM) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
+    ids = set(SYSTEM) | set(VOICE) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
     ids |= {mid for per_country in COUNTRY_ANSWERS.values() for mid in per_country.values()}
     ids |= set(MORE.values()) | set(LABEL_IDS)
     return ids

@@ -36,6 +36,11 @@ def script_of(text: str) -> str:
             counts["latin"] += 1
         else:
             counts["other"] += 1
+    # Any Thai or Urdu letters decide: people who write them are Thai or Urdu speakers,
+    # however many English words (asylum, covid, ICE) they mix in.
+    for script in ("thai", "arabic"):
+        if counts[script]:
+            return script
     return counts.most_common(1)[0][0] if counts else "none"
 
 
@@ -47,13 +52,19 @@ class LanguageIdentifier:
     def train(cls, texts: list[str], languages: list[str]) -> "LanguageIdentifier":
         # Imported here: scikit-learn is heavy, and only training and the NLU need it.
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
+        from sklearn.naive_bayes import MultinomialNB
+        from sklearn.pipeline import make_pipeline, make_union
 
-        pairs = [(normalise(t), lang) for t, lang in zip(texts, languages) if script_of(t) == "latin"]
+        # Latin-script lines in the Thai file are English typed by Thai speakers: as
+        # examples of "Thai" they would teach the model that English is Thai.
+        pairs = [(normalise(t), lang) for t, lang in zip(texts, languages)
+                 if script_of(t) == "latin" and lang in LATIN_LANGUAGES]
+        # Naive Bayes over character n-grams and words: measured on the held-out sets it
+        # beat logistic regression and linear SVMs, above all on short English messages
+        # that code-switched examples in other languages had pulled away.
         pipeline = make_pipeline(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
-            LogisticRegression(C=20.0, max_iter=2000),
+            make_union(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4)), TfidfVectorizer(analyzer="word")),
+            MultinomialNB(alpha=0.2),
         )
         pipeline.fit([p[0] for p in pairs], [p[1] for p in pairs])
         return cls(pipeline)

@@ -116,7 +116,7 @@ class LanguageDetector(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, languages = [], []
-        for example in training_data.intent_examples:
+        for example in sorted(training_data.intent_examples, key=lambda m: (m.get(INTENT) or "", m.get(TEXT) or "")):
             if not example.get(TEXT):
                 continue
             language = ((example.get(METADATA) or {}).get("intent") or {}).get("language")
@@ -180,7 +180,9 @@ class PuenteIntentClassifier(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         # Stories and rules add intent-only messages without text; only real examples train.
-        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        # Sorted: the same data in another file order must give the same model.
+        examples = sorted((m for m in training_data.intent_examples if m.get(TEXT)),
+                          key=lambda m: (m.get(INTENT), m.get(TEXT)))
         self._model = IntentModel.train([_classifier_text(m) for m in examples], [m.get(INTENT) for m in examples],
                                         c=self._config["C"], seed=self._config["random_seed"])
         with self._storage.write_to(self._resource) as directory:

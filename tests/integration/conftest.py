@@ -52,7 +52,8 @@ def stack(redis_server, tmp_path_factory):
     try:
         wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], logs / "actions.log", 120)
         wait_http(f"http://127.0.0.1:{rasa_port}/status", processes[1], logs / "rasa.log", 300)
-        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "actions": f"http://127.0.0.1:{actions_port}", "logs": logs}
+        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "actions": f"http://127.0.0.1:{actions_port}", "logs": logs,
+               "rasa_process": processes[1]}
     finally:
         for process in processes:
             process.terminate()
@@ -82,3 +83,56 @@ def chat(stack):
         response.raise_for_status()
         return [m.get("text", "") for m in response.json()]
     return _chat
+
+
+PUBLIC_URL = "https://puente.example.org"
+AUTH_TOKEN = "test-auth-token"
+
+
+@pytest.fixture(scope="session")
+def webhook_app(stack):
+    from webhook import create_app
+    from webhook.config import WebhookConfig
+
+    return create_app(WebhookConfig(auth_token=AUTH_TOKEN, public_url=PUBLIC_URL, rasa_url=stack["rasa"],
+                                    local_mode=False, reply_timeout=7.0))
+
+
+class SignedPhone:
+    """Signs requests exactly as Twilio does and posts them through the real Flask app."""
+
+    def __init__(self, client, number):
+        self.client, self.number = client, number
+
+    def post(self, path, params, signature=None):
+        from twilio.request_validator import RequestValidator
+
+        if signature is None:
+            signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + path, params)
+        return self.client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+    def text(self, body, channel="sms", sid=None, **extra):
+        import uuid
+        import xml.etree.ElementTree as ET
+
+        sender = f"whatsapp:{self.number}" if channel == "whatsapp" else self.number
+        params = {"MessageSid": sid or "SM" + uuid.uuid4().hex, "From": sender, "To": "+15550100",
+                  "Body": body, "NumMedia": "0", **extra}
+        response = self.post("/twilio/messages", params)
+        assert response.status_code == 200, response.data
+        return [m.text or "" for m in ET.fromstring(response.data).iter("Message")]
+
+    def call(self, path="/twilio/voice", **params):
+        import xml.etree.ElementTree as ET
+
+        form = {"CallSid": params.pop("CallSid", "CA-test"), "From": self.number, "To": "+15550100", **params}
+        response = self.post(path, form)
+        assert response.status_code == 200, response.data
+        return ET.fromstring(response.data)
+
+
+@pytest.fixture
+def phone(webhook_app):
+    import random
+
+    return SignedPhone(webhook_app.test_client(), f"+1555010{random.randint(0, 9)}{random.randint(100, 999)}")

@@ -1,0 +1,131 @@
+"""POST /twilio/messages: SMS and WhatsApp."""
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import Blueprint, Response, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot import content, escalations, inbox, storage
+from bot.catalog import render
+from bot.dialogue import Dialogue
+from bot.langid import script_of
+from bot.privacy import pseudonymise
+from bot.settings import get_settings
+from webhook import sms
+from webhook.rasa_client import RasaUnavailable, converse
+from webhook.security import twilio_signed
+
+log = logging.getLogger(__name__)
+bp = Blueprint("messaging", __name__)
+
+# Carrier conventions (CTIA): these exact words, in English, whatever the conversation's language.
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+START_WORDS = {"START", "YES", "UNSTOP"}
+OPT_OUT = "puente:optout:{}"
+SEEN = "puente:seen:{}"
+
+
+def twiml(bodies: list[str] | None = None) -> Response:
+    response = MessagingResponse()
+    for body in bodies or []:
+        response.message(body)
+    return Response(str(response), mimetype="application/xml")
+
+
+def first_time(sid: str | None) -> bool:
+    """True the first time a MessageSid or CallSid is seen: Twilio retries are answered once.
+    When Redis is down we answer: a duplicate answer beats a dropped one."""
+    if not sid:
+        return True
+    try:
+        return bool(storage.client().set(SEEN.format(sid), 1, nx=True,
+                                         ex=current_app.config["PUENTE"].dedupe_seconds))
+    except redis.RedisError:
+        return True
+
+
+def _safe(function, *args, default=None):
+    try:
+        return function(*args)
+    except redis.RedisError:
+        log.error("redis unavailable in %s", getattr(function, "__name__", "call"))
+        return default
+
+
+def _language(sender: str, text: str) -> str:
+    """The language to use without the NLU: remembered, or told by the script, or English."""
+    profile = _safe(storage.load_profile, sender, default={}) or {}
+    if profile.get("language"):
+        return profile["language"]
+    return {"thai": "th", "arabic": "ur"}.get(script_of(text), "en")
+
+
+def _say(msgid: str, lang: str) -> str:
+    settings = get_settings()
+    dialogue = Dialogue(settings)
+    return render(msgid, lang, **dialogue.params(lang, settings.country))
+
+
+def _format(messages: list[str], channel: str, lang: str) -> list[str]:
+    if channel == "whatsapp":
+        return sms.for_whatsapp(messages)
+    return sms.for_sms(messages, lang, current_app.config["PUENTE"].ascii_spanish_sms)
+
+
+@bp.post("/twilio/messages")
+@twilio_signed
+def inbound():
+    form = request.form
+    if not first_time(form.get("MessageSid") or form.get("SmsSid")):
+        return twiml()
+    raw_from = form.get("From", "")
+    channel = "whatsapp" if raw_from.startswith("whatsapp:") else "sms"
+    sender = pseudonymise(raw_from)
+    text = form.get("Body", "") or ""
+    keyword = text.strip().upper()
+
+    if keyword in STOP_WORDS:
+        # Twilio (or the carrier) confirms the opt-out itself; we only stop writing.
+        _safe(lambda: storage.client().set(OPT_OUT.format(sender), 1))
+        return twiml()
+    if keyword in START_WORDS:
+        _safe(lambda: storage.client().delete(OPT_OUT.format(sender)))
+    if keyword == "HELP":
+        lang = _language(sender, text)
+        return twiml(_format([_say("help.carrier", lang)], channel, lang))
+
+    metadata = {"channel": channel}
+    latitude, longitude = form.get("Latitude"), form.get("Longitude")
+    if latitude and longitude:
+        metadata["location"] = {"latitude": float(latitude), "longitude": float(longitude),
+                                "label": form.get("Label") or form.get("Address") or ""}
+    if int(form.get("NumMedia", "0") or 0) > 0 and not text.strip() and "location" not in metadata:
+        lang = _language(sender, text)
+        return twiml(_format([_say("input.media", lang)], channel, lang))
+
+    config = current_app.config["PUENTE"]
+    try:
+        replies = converse(config.rasa_url, sender, text, metadata, config.reply_timeout)
+    except RasaUnavailable as error:
+        return _fallback(sender, channel, text, str(error))
+    lang = _language(sender, text)
+    return twiml(_format(replies, channel, lang))
+
+
+def _fallback(sender: str, channel: str, text: str, reason: str) -> Response:
+    """Rasa or the action server failed: keep the message, escalate what looks urgent, and
+    answer in the person's language with the number of a human."""
+    log.error("assistant unavailable (%s); answering with the fallback", reason)
+    lang = _language(sender, text)
+    inbox.keep(sender, channel, text, lang)
+    settings = get_settings()
+    urgent = Dialogue(settings).urgent.match(text)
+    case = escalations.new_case(sender, "urgent" if urgent else "normal", urgent or "assistant_unavailable",
+                                lang, channel, settings.country, text)
+    escalations.record(case)
+    messages = [_say("fallback.unavailable", lang)]
+    if urgent:
+        messages.insert(0, _say(content.emergency_id(urgent, settings.country), lang))
+    return twiml(_format(messages, channel, lang))

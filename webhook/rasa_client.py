@@ -1,0 +1,25 @@
+"""Rasa's REST channel, with a deadline: a person always gets an answer in time."""
+from __future__ import annotations
+
+import requests
+
+
+class RasaUnavailable(Exception):
+    pass
+
+
+_session = requests.Session()
+
+
+def converse(rasa_url: str, sender: str, text: str, metadata: dict, timeout: float) -> list[str]:
+    try:
+        response = _session.post(f"{rasa_url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text, "metadata": metadata},
+                                 timeout=(1.0, timeout))
+        response.raise_for_status()
+        texts = [m["text"] for m in response.json() if m.get("text")]
+    except (requests.RequestException, ValueError) as error:
+        raise RasaUnavailable(type(error).__name__) from error
+    if not texts:  # Rasa answered but its action server did not: the same as no answer
+        raise RasaUnavailable("empty reply")
+    return texts
