@@ -70,6 +70,8 @@ class ActionAnswer(Action):
         for text in reply.messages:
             dispatcher.utter_message(text=text)
         s = reply.state
-        return [SlotSet("language", s.language), SlotSet("country", s.country),
-                SlotSet("last_answer", s.last_answer), SlotSet("pending_menu", s.pending_menu),
-                SlotSet("options", list(s.options)), SlotSet("misunderstandings", float(s.misunderstandings))]
+        new = {"language": s.language, "country": s.country, "last_answer": s.last_answer,
+               "pending_menu": s.pending_menu, "options": list(s.options),
+               "misunderstandings": float(s.misunderstandings)}
+        # Only what changed: every event is stored and re-read on each turn.
+        return [SlotSet(name, value) for name, value in new.items() if tracker.get_slot(name) != value]

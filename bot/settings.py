@@ -43,6 +43,7 @@ def _pseudonym_key(var_dir: Path) -> bytes:
 class Settings:
     country: str
     redis_url: str
+    tracker_db: int
     org: dict
     var_dir: Path
     locale_dir: Path
@@ -71,6 +72,7 @@ def get_settings() -> Settings:
     return Settings(
         country=country,
         redis_url=_env("REDIS_URL", "redis://localhost:6379/0"),
+        tracker_db=int(_env("REDIS_TRACKER_DB", "1")),
         org=org,
         var_dir=var_dir,
         locale_dir=Path(_env("PUENTE_LOCALE_DIR", str(ROOT / "locale"))),

@@ -5,12 +5,14 @@ Keys hold pseudonymous ids only (bot.privacy.pseudonymise), and everything expir
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlparse
 
 import redis
 
 from bot.settings import get_settings
 
 PROFILE = "puente:profile:{}"
+TRACKER = "puente:tracker:{}"  # Rasa's conversation, in the tracker database (endpoints.yml)
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +41,14 @@ def forget(sender: str) -> int:
     """Deletes everything kept about one sender: profile, conversation, case transcripts."""
     from bot import escalations
 
-    r = client()
-    deleted = r.delete(PROFILE.format(sender), f"puente:{sender}")
+    deleted = client().delete(PROFILE.format(sender))
+    deleted += tracker_client().delete(TRACKER.format(sender))
     deleted += escalations.forget(sender)
     return deleted
+
+
+@lru_cache(maxsize=1)
+def tracker_client() -> redis.Redis:
+    # The database number in REDIS_URL would win over a db= argument: replace it in the URL.
+    url = urlparse(get_settings().redis_url)._replace(path=f"/{get_settings().tracker_db}").geturl()
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True)

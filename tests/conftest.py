@@ -62,6 +62,7 @@ def test_environment(tmp_path_factory, redis_server):
 
     get_settings.cache_clear()
     storage.client.cache_clear()
+    storage.tracker_client.cache_clear()
     yield
 
 

@@ -37,8 +37,10 @@ def test_forget_removes_profile_and_transcripts(redis_client):
     storage.save_profile("p_forget", language="hmn", country="US")
     escalations.record(escalations.new_case("p_forget", "normal", "request_human", "hmn", "sms", "US", "pab"))
     assert storage.load_profile("p_forget")["language"] == "hmn"
+    storage.tracker_client().set(storage.TRACKER.format("p_forget"), "{}")
     storage.forget("p_forget")
     assert storage.load_profile("p_forget") == {}
+    assert storage.tracker_client().get(storage.TRACKER.format("p_forget")) is None
     assert all(c["transcript"] == "[]" for c in escalations.open_cases() if c["sender"] == "p_forget")
 
 

@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from bot import content, escalations, storage
 from bot.catalog import render
 from bot.dialogue import Dialogue
-from bot.languages import LANGUAGES, NATIVE_NAMES
+from bot.languages import LANGUAGES
 from bot.privacy import pseudonymise
 from bot.secrets_box import seal
 from bot.settings import get_settings
@@ -100,7 +100,7 @@ def language_menu():
     gather = Gather(num_digits=1, action=_url("/language", n=_tries()), method="POST", timeout=6)
     for digit, lang in enumerate(LANGUAGES, start=1):
         if not _speak(gather, "voice.language_option", lang, digit=str(digit)):
-            gather.say(f"For {ENGLISH_NAMES[lang]}, {NATIVE_NAMES[lang] if lang == 'hmn' else ''} press {digit}.",
+            gather.say(f"For {ENGLISH_NAMES[lang]}, press {digit}.",
                        language="en-US")
     response.append(gather)
     _again(response, "/menu", "en")

@@ -87,5 +87,8 @@ def test_empty_and_emoji_messages_are_answered(chat):
 def test_language_is_remembered_across_conversations_of_one_sender(chat, redis_client):
     sender = new_sender()
     chat(sender, "nyob zoo")
-    redis_client.delete(f"puente:{sender}")  # the conversation expires; the profile remains
+    from bot import storage
+
+    assert storage.tracker_client().delete(storage.TRACKER.format(sender)) == 1  # the conversation expires
+    # ... and the profile still knows the language
     assert expected("menu.main", "hmn") in chat(sender, "menu")[0]
