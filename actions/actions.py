@@ -65,8 +65,9 @@ class ActionAnswer(Action):
                 tracker.latest_message.get("text") or "")
             # record() itself falls back to the disk spool; it never raises for Redis errors.
             await asyncio.to_thread(escalations.record, case)
-        await _safely(lambda: storage.save_profile(sender, language=reply.state.language,
-                                                   country=reply.state.country))
+        pin = Turn.from_parse(tracker.latest_message).location
+        await _safely(lambda: storage.save_profile(sender, language=reply.state.language, country=reply.state.country,
+                                                   location=f"{pin[0]:.5f},{pin[1]:.5f}" if pin else None))
         for text in reply.messages:
             dispatcher.utter_message(text=text)
         s = reply.state

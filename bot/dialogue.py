@@ -52,12 +52,15 @@ class Turn:
     ranking: tuple[tuple[str, float], ...] = ()
     language: str | None = None
     language_confidence: float = 0.0
+    location: tuple[float, float] | None = None  # a WhatsApp location pin
 
     @classmethod
     def from_parse(cls, parse: dict) -> "Turn":
         intent = parse.get("intent") or {}
         ranking = tuple((r.get("name"), float(r.get("confidence") or 0)) for r in parse.get("intent_ranking") or [])
+        pin = (parse.get("metadata") or {}).get("location") or {}
         return cls(
+            location=(float(pin["latitude"]), float(pin["longitude"])) if "latitude" in pin else None,
             text=parse.get("text") or "",
             intent=intent.get("name"),
             confidence=float(intent.get("confidence") or 0),
@@ -133,6 +136,10 @@ class Dialogue:
 
         if len(text) > MAX_MESSAGE_CHARS:
             out.say("input.too_long")
+
+        # A location pin is the answer to "where are you?": the clinic search uses it.
+        if turn.location and not norm:
+            return self._answer(state, out, "find_clinic")
 
         # A single digit is a menu choice, whatever the model makes of it.
         choice = as_menu_choice(text)
