@@ -31,6 +31,12 @@ VOICE = [
     N_("voice.voicemail_thanks"), N_("voice.no_recording"), N_("voice.whisper"), N_("voice.goodbye"),
 ]
 
+# A volunteer takes over, and hands back; whether anyone is on duty, said honestly.
+HANDOFF = [N_("handoff.claimed"), N_("handoff.closed"), N_("duty.on"), N_("duty.off")]
+
+# Short replies a volunteer can send with one click, in the person's language.
+CANNED = [N_("canned.hello"), N_("canned.details"), N_("canned.wait"), N_("canned.call")]
+
 EMERGENCY = {
     "emergency_medical": N_("emergency.medical"),
     "emergency_self_harm": N_("emergency.self_harm"),
@@ -111,7 +117,7 @@ def emergency_id(intent: str, country: str) -> str:
 
 
 def all_message_ids() -> set[str]:
-    ids = set(SYSTEM) | set(VOICE) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
+    ids = set(SYSTEM) | set(VOICE) | set(HANDOFF) | set(CANNED) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
     ids |= {mid for per_country in COUNTRY_ANSWERS.values() for mid in per_country.values()}
     ids |= set(MORE.values()) | set(LABEL_IDS)
     return ids

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import redis
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import content, escalations, inbox, storage
+from bot import cases, content, escalations, inbox, storage
 from bot.catalog import render
 from bot.dialogue import Dialogue
 from bot.langid import script_of
@@ -95,6 +96,16 @@ def inbound():
     if keyword == "HELP":
         lang = _language(sender, text)
         return twiml(_format([_say("help.carrier", lang)], channel, lang))
+
+    # The one raw address kept, sealed, so that a volunteer's reply can reach the person.
+    _safe(cases.remember_contact, sender, raw_from)
+    _safe(lambda: storage.save_profile(sender, last_inbound=f"{time.time():.0f}", channel=channel))
+    held = _safe(cases.held_case, sender)
+    if held:
+        # A volunteer holds this conversation: the assistant stays silent, the volunteer reads it.
+        media = int(form.get("NumMedia", "0") or 0)
+        _safe(cases.append, held, "person", text + (f" [{media} attachment(s)]" if media else ""))
+        return twiml()
 
     metadata = {"channel": channel}
     latitude, longitude = form.get("Latitude"), form.get("Longitude")
