@@ -62,7 +62,7 @@ class ActionAnswer(Action):
             case = escalations.new_case(
                 sender, reply.escalation.priority, reply.escalation.reason, reply.state.language or "en",
                 metadata.get("channel", "rest"), reply.state.country or settings.country,
-                tracker.latest_message.get("text") or "")
+                tracker.latest_message.get("text") or "", reply.messages)
             # record() itself falls back to the disk spool; it never raises for Redis errors.
             await asyncio.to_thread(escalations.record, case)
         pin = Turn.from_parse(tracker.latest_message).location

@@ -37,8 +37,9 @@ def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> lis
     a stale .mo after a translator's edit.
     """
     compiled = []
-    for lang in LANGUAGES:
-        po = po_path(lang, locale_dir)
+    base = locale_dir or get_settings().locale_dir
+    for lang, po in [(lang, base / lang / "LC_MESSAGES" / f"{domain}.po") for lang in LANGUAGES
+                     for domain in (DOMAIN, "console")]:
         if not po.exists():
             continue
         mo = po.with_suffix(".mo")
@@ -47,7 +48,7 @@ def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> lis
                 catalog = read_po(f, locale=None)
             with mo.open("wb") as f:
                 write_mo(f, catalog)
-            compiled.append(lang)
+            compiled.append(f"{lang}/{po.stem}")
     return compiled
 
 

@@ -206,15 +206,30 @@ class Dialogue:
                     return name
         return None
 
+    def _duty(self, out: "_Out") -> None:
+        """Says honestly whether a volunteer is on duty now, or when the next shift starts."""
+        from bot import volunteers
+        from bot.formatting import format_day_time
+
+        if volunteers.on_duty_now():
+            out.say("duty.on")
+            return
+        start = volunteers.next_duty_start()
+        if start is not None:
+            out.params["next_duty"] = format_day_time(start, out.lang)
+            out.say("duty.off")
+
     def _emergency(self, state: State, out: "_Out", intent: str, turn: Turn) -> Reply:
         out.say(content.emergency_id(intent, state.country))
         out.say("escalation.recorded")
+        self._duty(out)
         new = replace(state, pending_menu=None, options=(), misunderstandings=0, last_answer=None)
         return out.reply(new, Escalation("urgent", intent))
 
     def _intent(self, state: State, out: "_Out", intent: str, turn: Turn) -> Reply:
         if intent == "request_human":
             out.say("human.requested")
+            self._duty(out)
             return out.reply(replace(state, pending_menu=None, misunderstandings=0), Escalation("normal", intent))
         if intent == "greet":
             out.say("welcome")

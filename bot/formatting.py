@@ -68,3 +68,11 @@ def _tz_label(tz: str, lang: str) -> str:
     loc = locale_for(lang) or Locale.parse("en_US")
     return get_timezone_name(tz, width="long", uncommon=False, locale=loc, zone_variant="generic") \
         if lang != "hmn" else tz.split("/")[-1].replace("_", " ")
+
+
+def format_day_time(moment, lang: str) -> str:
+    """"Monday 9:00 AM (Central Time)" in the person's locale: when the next shift starts."""
+    day = day_name(DAY_KEYS[moment.weekday()], lang) if lang == "hmn" else \
+        get_day_names("wide", locale=locale_for(lang))[moment.weekday()]
+    zone = getattr(moment.tzinfo, "key", None)
+    return f"{day} {format_clock(moment.time(), lang)}" + (f" ({_tz_label(zone, lang)})" if zone else "")

@@ -133,3 +133,18 @@ def test_huge_message_is_answered_and_says_it_was_cut(dialogue):
 def test_request_human_escalates_normally(dialogue):
     reply = dialogue.respond(State(language="so"), turn("qof la hadal", "request_human", language="so"))
     assert reply.escalation.priority == "normal" and said(reply, "human.requested", "so", dialogue)
+
+
+def test_the_person_is_told_honestly_whether_a_volunteer_is_on_duty(dialogue, monkeypatch):
+    hours = dialogue.settings.org["hotline"]["hours"]
+    monkeypatch.setitem(hours, "days", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    monkeypatch.setitem(hours, "open", "00:00")
+    monkeypatch.setitem(hours, "close", "00:00")  # around the clock
+    reply = dialogue.respond(State(language="es"), turn("una persona", "request_human", language="es"))
+    assert said(reply, "duty.on", "es", dialogue)
+    monkeypatch.setitem(hours, "days", ["sat"])
+    monkeypatch.setitem(hours, "open", "10:00")
+    monkeypatch.setitem(hours, "close", "10:01")
+    reply = dialogue.respond(State(language="es"), turn("me golpearon", "emergency_abuse", language="es"))
+    assert not said(reply, "duty.on", "es", dialogue)
+    assert "sábado" in reply.messages[-1] and "911" in reply.messages[-1]

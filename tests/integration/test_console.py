@@ -1,0 +1,114 @@
+"""The volunteer console on the real stack: sign-in, CSRF, claiming, replying, handing back.
+The person's phone is the signed webhook phone; Twilio's REST API is the local fake."""
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+import pytest
+
+from bot import cases, escalations, volunteers
+from bot.catalog import render
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def team(redis_client, fake_twilio, notify_worker):
+    suffix = uuid.uuid4().hex[:6]
+    people = {
+        "admin": volunteers.add(f"Admin {suffix}", "+1-555-0150", ["en"], on_call=False, role="admin", password=PASSWORD),
+        "es": volunteers.add(f"Ana {suffix}", "+1-555-0151", ["es", "en"], on_call=True, password=PASSWORD),
+        "th": volunteers.add(f"Tida {suffix}", "+1-555-0152", ["th"], on_call=True, password=PASSWORD),
+    }
+    yield people
+    for person in people.values():
+        volunteers.remove(person["id"])
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, name, password=PASSWORD):
+    page = client.get("/console/login").get_data(as_text=True)
+    return client.post("/console/login", data={"name": name, "password": password, "csrf": csrf(page)})
+
+
+def test_sign_in_locks_out_after_failed_attempts(webhook_app, team):
+    client = webhook_app.test_client()
+    for _ in range(5):
+        assert sign_in(client, team["es"]["name"], "wrong").status_code == 401
+    response = sign_in(client, team["es"]["name"])
+    assert response.status_code == 401 and "15" in response.get_data(as_text=True)
+
+
+def test_pages_need_a_session_and_posts_need_the_csrf_token(webhook_app, team):
+    client = webhook_app.test_client()
+    assert client.get("/console/").status_code == 302
+    assert sign_in(client, team["es"]["name"]).status_code == 302
+    assert client.get("/console/").status_code == 200
+    assert client.post("/console/cases/nope/claim", data={}).status_code == 400
+
+
+def test_two_volunteers_claim_at_once_exactly_one_wins(redis_client):
+    case = escalations.new_case("p_race", "urgent", "emergency_abuse", "es", "sms", "US", "...")
+    escalations.record(case)
+    barrier, results = threading.Barrier(8), []
+
+    def attempt(i):
+        barrier.wait()
+        results.append(cases.claim(case["id"], f"v{i}"))
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results) == [False] * 7 + [True]
+
+
+def test_urgent_case_claimed_answered_and_handed_back(webhook_app, phone, team, fake_twilio, redis_client):
+    from tests.integration.test_webhook import MUST_PASS, expected, joined
+
+    assert expected("escalation.recorded", "es") in joined(phone.text(MUST_PASS[("es", "emergency_abuse")]))
+    [case] = [c for c in escalations.open_cases() if c["language"] == "es" and c["priority"] == "urgent"
+              and c["state"] == "waiting"]
+    client = webhook_app.test_client()
+    sign_in(client, team["es"]["name"])
+    queue = client.get("/console/?lang=es").get_data(as_text=True)
+    assert case["id"] in queue and "URGENT" in queue
+    page = client.get(f"/console/cases/{case['id']}").get_data(as_text=True)
+    assert phone.number not in page  # masked until claimed
+    client.post(f"/console/cases/{case['id']}/claim", data={"csrf": csrf(page)})
+    page = client.get(f"/console/cases/{case['id']}").get_data(as_text=True)
+    assert phone.number in page
+    to_person = [m for m in fake_twilio.messages if m["To"] == phone.number]
+    assert to_person and to_person[-1]["Body"] == render("handoff.claimed", "es")
+
+    # While the volunteer holds the case the assistant is silent and the volunteer reads along.
+    assert phone.text("sigo aqui, tengo miedo") == []
+    assert "sigo aqui, tengo miedo" in client.get(f"/console/cases/{case['id']}/transcript.frag").get_data(as_text=True)
+
+    client.post(f"/console/cases/{case['id']}/reply", data={"csrf": csrf(page), "text": "Hola, soy Ana. Estoy contigo."})
+    assert [m for m in fake_twilio.messages if m["To"] == phone.number][-1]["Body"] == "Hola, soy Ana. Estoy contigo."
+
+    client.post(f"/console/cases/{case['id']}/close", data={"csrf": csrf(page), "outcome": "resolved"})
+    assert cases.get(case["id"])["state"] == "closed"
+    assert expected("welcome", "es") in joined(phone.text(MUST_PASS[("es", "greet")]))
+    actions = [entry[1]["action"] for entry in redis_client.xrange("puente:audit")]
+    assert {"view", "claim", "reply", "close"} <= set(actions)
+
+
+def test_undeliverable_reply_is_shown_with_the_reason(webhook_app, phone, team, redis_client):
+    from tests.integration.test_webhook import MUST_PASS
+
+    phone.text(MUST_PASS[("es", "request_human")])
+    [case] = [c for c in escalations.open_cases() if c["reason"] == "request_human" and c["state"] == "waiting"]
+    phone.text("STOP")
+    client = webhook_app.test_client()
+    sign_in(client, team["es"]["name"])
+    page = client.get(f"/console/cases/{case['id']}").get_data(as_text=True)
+    client.post(f"/console/cases/{case['id']}/claim", data={"csrf": csrf(page)})
+    client.post(f"/console/cases/{case['id']}/reply", data={"csrf": csrf(page), "text": "hola?"})
+    transcript = client.get(f"/console/cases/{case['id']}/transcript.frag").get_data(as_text=True)
+    assert "STOP" in transcript
