@@ -41,7 +41,8 @@ def forget(sender: str) -> int:
     """Deletes everything kept about one sender: profile, conversation, case transcripts."""
     from bot import escalations
 
-    deleted = client().delete(PROFILE.format(sender))
+    # The sealed reply address, the opt-out mark and the conversation go with the profile.
+    deleted = client().delete(PROFILE.format(sender), f"puente:contact:{sender}", f"puente:optout:{sender}")
     deleted += tracker_client().delete(TRACKER.format(sender))
     deleted += escalations.forget(sender)
     return deleted

@@ -76,6 +76,12 @@ def _speak(target, msgid: str, lang: str, **extra) -> bool:
     return False
 
 
+def _speak_or_english(target, msgid: str, lang: str) -> None:
+    """In the caller's language where possible; else in English rather than silence."""
+    if not _speak(target, msgid, lang):
+        target.say(_text(msgid, "en"), language=TTS["en"])
+
+
 def _no_recording(target) -> None:
     for lang in ("en", "es"):
         target.say(_text("voice.no_recording", lang), language=TTS[lang])
@@ -113,8 +119,7 @@ def _again(response: VoiceResponse, path: str, lang: str, **params) -> None:
     if tries >= MAX_TRIES:
         response.redirect(_url("/dial", lang=lang), method="POST")
         return
-    if not _speak(response, "voice.no_input", lang):
-        response.say(_text("voice.no_input", "en"), language="en-US")
+    _speak_or_english(response, "voice.no_input", lang)
     response.redirect(_url(path, lang=lang, n=tries, **params), method="POST")
 
 
@@ -178,8 +183,7 @@ def topic():
             _speak(response, "voice.wrong_key", lang)
             response.redirect(_url("/topics", lang=lang), method="POST")
     else:
-        if not _speak(response, "voice.wrong_key", lang):
-            response.say(_text("voice.wrong_key", "en"), language="en-US")
+        _speak_or_english(response, "voice.wrong_key", lang)
         response.redirect(_url("/topics", lang=lang, n=_tries() + 1), method="POST")
     return _xml(response)
 
@@ -248,8 +252,7 @@ def dial():
     if not numbers:
         response.redirect(_url("/voicemail-prompt", lang=lang, urgent=urgent), method="POST")
         return _xml(response)
-    if not _speak(response, "voice.connecting", lang):
-        response.say(_text("voice.connecting", "en"), language="en-US")
+    _speak_or_english(response, "voice.connecting", lang)
     # All at once; each volunteer must press a key first, so a voicemail box cannot take the call.
     dial_verb = response.dial(action=_url("/dial-done", lang=lang, urgent=urgent), method="POST", timeout=25,
                               caller_id=request.form.get("To") or None)
@@ -320,7 +323,6 @@ def voicemail():
         case["callback_number"] = seal(caller)  # needed to call back; encrypted at rest
         escalations.record(case)
     response = VoiceResponse()
-    if not _speak(response, "voice.voicemail_thanks", lang):
-        response.say(_text("voice.voicemail_thanks", "en"), language="en-US")
+    _speak_or_english(response, "voice.voicemail_thanks", lang)
     response.hangup()
     return _xml(response)
