@@ -76,11 +76,56 @@ def _cases(args) -> int:
 
     cases = escalations.open_cases()
     if args.json:
+        for case in cases:
+            case["notifications"] = json.loads(case.get("notifications") or "[]")
         print(json.dumps(cases, ensure_ascii=False, indent=2))
     else:
         for case in cases:
             print(f"{case['id']}  {case['priority']:<7} {case['language']:<4} {case['channel']:<9} "
                   f"{case['state']:<8} {case['reason']}")
+    return 0
+
+
+def _volunteers(args) -> int:
+    from bot import volunteers
+
+    if args.action == "add":
+        password = None
+        if args.password_prompt:
+            import getpass
+
+            password = getpass.getpass("password: ")
+            if password != getpass.getpass("again: "):
+                print("the passwords differ", file=sys.stderr)
+                return 1
+        try:
+            added = volunteers.add(args.name, args.phone, args.languages, on_call=not args.off_call,
+                                   role=args.role, password=password)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"added {added['id']} {added['name']} {added['phone_masked']}")
+    elif args.action == "remove":
+        if not volunteers.remove(args.id):
+            print(f"no volunteer {args.id}", file=sys.stderr)
+            return 1
+        print(f"removed {args.id}")
+    elif args.action == "seed":
+        print(f"imported {volunteers.seed_from_config()} volunteers from the organisation config")
+    else:
+        people = [volunteers.public(v) for v in volunteers.list_all()]
+        if args.json:
+            print(json.dumps(people, ensure_ascii=False, indent=2))
+        for v in people if not args.json else []:
+            print(f"{v['id']}  {v['name']:<24} {v['phone_masked']:<14} {','.join(v['languages']):<14} "
+                  f"{'on call' if v['on_call'] == '1' else 'off':<8} {v['role']}")
+    return 0
+
+
+def _notify(args) -> int:
+    from bot import notify
+
+    print(f"enqueued notifications for {notify.sweep()} cases")
     return 0
 
 
@@ -121,6 +166,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("action", nargs="?", default="list", choices=["list"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cases)
+
+    p = sub.add_parser("volunteers", help="the volunteer roster: list (default), add, remove")
+    vsub = p.add_subparsers(dest="action")
+    p.set_defaults(func=_volunteers, action="list", json=False)
+    v = vsub.add_parser("list", help="volunteers with masked numbers")
+    v.add_argument("--json", action="store_true")
+    v = vsub.add_parser("add", help="add a volunteer")
+    v.add_argument("name")
+    v.add_argument("--phone", required=True)
+    v.add_argument("--languages", required=True, help="comma-separated codes: en es th hmn so ur")
+    v.add_argument("--role", choices=["volunteer", "coordinator", "admin"], default="volunteer")
+    v.add_argument("--password-prompt", action="store_true", help="set a console password (asked, never an argument)")
+    v.add_argument("--off-call", action="store_true")
+    v = vsub.add_parser("remove", help="remove a volunteer by id")
+    v.add_argument("id")
+    vsub.add_parser("seed", help="import the organisation config's volunteers into an empty roster (once)")
+
+    p = sub.add_parser("notify", help="volunteer notifications")
+    p.add_argument("action", choices=["sweep"], help="enqueue waiting cases that have no notification yet")
+    p.set_defaults(func=_notify)
 
     p = sub.add_parser("forget", help="delete what is kept about one sender (a phone number or id)")
     p.add_argument("sender")

@@ -32,8 +32,11 @@ def _spool_path() -> Path:
 
 
 def new_case(sender: str, priority: str, reason: str, language: str, channel: str, country: str,
-             text: str = "") -> dict:
+             text: str = "", replies: list[str] | None = None) -> dict:
     now = time.time()
+    transcript = [{"from": "person", "text": text[:2000], "at": round(now, 3)}]
+    # What the assistant answered, so the volunteer knows what the person was already told.
+    transcript += [{"from": "assistant", "text": reply, "at": round(now, 3)} for reply in replies or []]
     return {
         "id": uuid.uuid4().hex[:12],
         "sender": sender,
@@ -44,13 +47,24 @@ def new_case(sender: str, priority: str, reason: str, language: str, channel: st
         "country": country,
         "state": "waiting",
         "created": f"{now:.3f}",
+        **_deadline(reason, text, now),
         # The message that raised the case, for the volunteer who takes it.
-        "transcript": json.dumps([{"from": "person", "text": text[:2000], "at": round(now, 3)}], ensure_ascii=False),
+        "transcript": json.dumps(transcript, ensure_ascii=False),
     }
 
 
+def _deadline(reason: str, text: str, now: float) -> dict:
+    from bot.deadlines import stated_deadline
+
+    deadline = stated_deadline(text, now) if reason == "emergency_deportation" else None
+    return {"deadline": f"{deadline:.0f}"} if deadline else {}
+
+
 def _score(case: dict) -> float:
-    # Urgent cases sort before every normal one; within a priority, oldest first.
+    # Urgent cases sort before every normal one; within a priority, oldest first, except
+    # deportations with a stated deadline, which go first, nearest deadline first.
+    if case.get("deadline"):
+        return float(case["deadline"]) - 1e10
     return PRIORITY_RANK[case["priority"]] * 1e11 + float(case["created"])
 
 
@@ -71,11 +85,19 @@ def record(case: dict) -> str:
         flush_spool(r)
         log.info("escalation %s recorded: priority=%s reason=%s language=%s channel=%s",
                  case["id"], case["priority"], case["reason"], case["language"], case["channel"])
-        return "redis"
     except redis.RedisError as error:
         log.error("redis unavailable (%s); escalation %s spooled to disk", type(error).__name__, case["id"])
         _spool(case)
         return "spool"
+    try:
+        # The case is durable already: a failed enqueue must neither spool it again nor reach
+        # the caller. notify.sweep() catches up on cases without notifications.
+        from bot import notify
+
+        notify.on_case_recorded(case)
+    except Exception as error:  # noqa: BLE001
+        log.error("escalation %s: notification not enqueued (%s)", case["id"], type(error).__name__)
+    return "redis"
 
 
 def _spool(case: dict) -> None:
@@ -101,6 +123,12 @@ def flush_spool(r: redis.Redis | None = None) -> int:
         path.unlink()
     if lines:
         log.warning("moved %d spooled escalations into redis", len(lines))
+        try:
+            from bot import notify
+
+            notify.sweep()  # spooled cases were never enqueued for notification
+        except Exception as error:  # noqa: BLE001 - `puente notify sweep` can run it again
+            log.error("notification sweep failed (%s)", type(error).__name__)
     return len(lines)
 
 

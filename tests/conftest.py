@@ -73,3 +73,33 @@ def redis_client(redis_server):
     client = redis.Redis.from_url(redis_server["url"], decode_responses=True)
     client.flushdb()
     return client
+
+
+@pytest.fixture(scope="session")
+def fake_twilio():
+    """A local server speaking Twilio's REST API (tests/fake_twilio.py), for the whole run;
+    reset before every test that uses it (see _reset_fake_twilio)."""
+    from tests.fake_twilio import FakeTwilio
+
+    server = FakeTwilio().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _reset_fake_twilio(request):
+    # Per test: no messages, no failures left over. Only when the test uses the server, so
+    # that tests which do not need it never start it.
+    if "fake_twilio" in request.fixturenames:
+        request.getfixturevalue("fake_twilio").reset()
+
+
+@pytest.fixture
+def twilio_env(fake_twilio, monkeypatch):
+    """Credentials for the fake server in this process, as the notify worker gets them."""
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", fake_twilio.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", fake_twilio.auth_token)
+    monkeypatch.setenv("TWILIO_API_BASE", fake_twilio.url)
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+15550100")
+    monkeypatch.setenv("TWILIO_WHATSAPP_FROM", "+15550100")
+    return fake_twilio

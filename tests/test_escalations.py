@@ -47,3 +47,12 @@ def test_forget_removes_profile_and_transcripts(redis_client):
 def test_profile_expires(redis_client):
     storage.save_profile("p_ttl", language="es")
     assert 0 < redis_client.ttl("puente:profile:p_ttl") <= get_settings().data_ttl_seconds
+
+
+def test_a_deportation_with_a_stated_deadline_goes_first_nearest_first(redis_client):
+    medical = escalations.new_case("p_m", "urgent", "emergency_medical", "en", "sms", "US", "cant breathe")
+    tomorrow = escalations.new_case("p_t", "urgent", "emergency_deportation", "es", "sms", "MX", "me deportan mañana")
+    tonight = escalations.new_case("p_n", "urgent", "emergency_deportation", "th", "sms", "TH", "จะส่งกลับคืนนี้")
+    for case in (medical, tomorrow, tonight):
+        escalations.record(case)
+    assert [c["id"] for c in escalations.open_cases()][:3] == [tonight["id"], tomorrow["id"], medical["id"]]

@@ -136,3 +136,46 @@ def phone(webhook_app):
     import random
 
     return SignedPhone(webhook_app.test_client(), f"+1555010{random.randint(0, 9)}{random.randint(100, 999)}")
+
+
+# -- notifications: the real RQ worker against the fake Twilio server ----------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def urgent_escalation_seconds():
+    """A short escalation delay, set before the stack starts: the escalation is scheduled by
+    whoever records the case (the action server), so that process must see it too."""
+    os.environ["PUENTE_URGENT_ESCALATION_SECONDS"] = "2"
+    yield
+
+
+@pytest.fixture(scope="session")
+def notify_worker(redis_server, fake_twilio, tmp_path_factory):
+    """A real `rq worker --with-scheduler` on the test Redis, sending through the real Twilio
+    SDK to the fake server. The same settings go into this process's environment, so that
+    anything sent from the tests (or the Flask app they drive) reaches the fake server too."""
+    from redis import Redis
+    from rq import Worker
+
+    settings = {"TWILIO_ACCOUNT_SID": fake_twilio.account_sid, "TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
+                "TWILIO_API_BASE": fake_twilio.url, "TWILIO_FROM_NUMBER": "+15550100",
+                "TWILIO_WHATSAPP_FROM": "+15550100", "PUENTE_URGENT_ESCALATION_SECONDS": "2"}
+    os.environ.update(settings)
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(BIN / "rq"), "worker", "-w", "bot.notify.NotifyWorker", "--with-scheduler", "puente-notify",
+             "--url", redis_server["url"]],
+            cwd=ROOT, env={**os.environ}, stdout=out, stderr=subprocess.STDOUT)
+    connection = Redis.from_url(redis_server["url"])
+    deadline = time.time() + 30
+    while not any(w.pid == process.pid for w in Worker.all(connection=connection)):
+        if process.poll() is not None or time.time() > deadline:
+            process.kill()
+            raise RuntimeError(f"rq worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+    yield {"process": process, "log": log}
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

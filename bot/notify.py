@@ -1,0 +1,224 @@
+"""Telling volunteers about new cases: SMS through Twilio, sent by RQ jobs off the request path.
+
+A new case notifies the on-call volunteers who speak its language (everyone on call when
+nobody does). An urgent case still waiting after PUENTE_URGENT_ESCALATION_SECONDS notifies
+every on-call volunteer not yet told (stage 1), and after as long again the coordinator
+(stage 2). Failed sends that can succeed later are retried with backoff by RQ.
+
+Nothing is dropped silently: every attempt and its result is appended to the case's
+`notifications` field, which the console and `puente cases list --json` show. Jobs carry
+case ids only, and the texts name no person and no number, so neither reaches RQ's logs.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from datetime import timedelta
+from functools import lru_cache
+
+import redis
+from rq import Callback, Queue, Retry, Worker, get_current_job
+from rq.job import Job, JobStatus
+
+from bot import storage, twilio_rest, volunteers
+from bot.escalations import CASE, QUEUE as OPEN_CASES
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "puente-notify"
+RETRY_INTERVALS = [1, 2, 4, 8, 16]  # seconds: about half a minute of Twilio trouble is ridden out
+ESCALATION_MARK = "puente:notify:escalation:{}:{}"  # set once per case and stage: scheduled already
+KEEP_ENTRIES = 200
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "th": "Thai", "hmn": "Hmong", "so": "Somali", "ur": "Urdu"}
+PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+
+
+class RetryLater(Exception):
+    """Raised so that RQ retries the job with backoff; the message carries no number."""
+
+
+# -- the queue -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=2)
+def _connection(url: str) -> redis.Redis:
+    # RQ stores pickled bytes, so it needs its own connection without decode_responses.
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+
+
+def queue() -> Queue:
+    return Queue(QUEUE_NAME, connection=_connection(get_settings().redis_url))
+
+
+def escalation_delay() -> int:
+    return max(1, int(os.environ.get("PUENTE_URGENT_ESCALATION_SECONDS", "").strip() or 180))
+
+
+def _job_options(job_id: str) -> dict:
+    return {"job_id": job_id, "retry": Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            "on_failure": Callback(job_failed), "job_timeout": 120, "result_ttl": 3600}
+
+
+def on_case_recorded(case: dict) -> None:
+    """Called once a case is safely in Redis (bot.escalations.record)."""
+    queue().enqueue(notify_new_case, case["id"], **_job_options(f"notify-{case['id']}"))
+    if case.get("priority") == "urgent":
+        _schedule_escalation(case["id"], 1)
+
+
+def _schedule_escalation(case_id: str, stage: int) -> None:
+    # Once per case and stage, even when a case is swept up again or a job is retried.
+    if storage.client().set(ESCALATION_MARK.format(case_id, stage), "1", nx=True, ex=7 * 86400):
+        queue().enqueue_in(timedelta(seconds=escalation_delay()), escalate_if_unclaimed, case_id, stage=stage,
+                           **_job_options(f"escalate-{case_id}-{stage}"))
+
+
+def sweep() -> int:
+    """Enqueues every waiting case that has no notification and no job on its way: cases
+    moved in from the disk spool, or written just before a crash. Returns how many."""
+    r = storage.client()
+    found = 0
+    for case_id in r.zrange(OPEN_CASES, 0, -1):
+        case = r.hgetall(CASE.format(case_id))
+        if not case or case.get("state") != "waiting" or json.loads(case.get("notifications") or "[]"):
+            continue
+        job = Job.fetch_many([f"notify-{case_id}"], connection=queue().connection)[0]
+        if job is not None and job.get_status(refresh=False) in PENDING:
+            continue
+        on_case_recorded(case)
+        found += 1
+    if found:
+        log.warning("sweep: enqueued notifications for %d cases", found)
+    return found
+
+
+# -- the jobs --------------------------------------------------------------------------------
+
+def notify_new_case(case_id: str) -> dict:
+    case = storage.client().hgetall(CASE.format(case_id))
+    if not case or case.get("state") != "waiting":
+        return {"case": case_id, "skipped": "not waiting"}  # claimed or closed before we got here
+    targets = volunteers.on_call_for(case["language"]) or volunteers.on_call_all()
+    if not targets:
+        # Nobody is on call: the coordinator must hear of it rather than nobody.
+        coordinator = volunteers.coordinator()
+        targets = [coordinator] if coordinator else []
+    head = "URGENT case" if case.get("priority") == "urgent" else "New case"
+    return _deliver(case, 0, targets, f"Puente: {head} {case_id} in {_about(case)}. Open {_link(case_id)}",
+                    nobody="Nobody is on call and no coordinator is set: nobody was notified.")
+
+
+def escalate_if_unclaimed(case_id: str, stage: int = 1) -> dict:
+    case = storage.client().hgetall(CASE.format(case_id))
+    if not case or case.get("state") != "waiting":
+        return {"case": case_id, "stage": stage, "skipped": "not waiting"}
+    waited = _minutes(stage * escalation_delay())
+    if stage == 1:
+        _schedule_escalation(case_id, 2)  # first, so that the coordinator is told even if this stage fails
+        told = _delivered(case)
+        targets = [v for v in volunteers.on_call_all() if v["id"] not in told]
+        text = f"Puente: URGENT case {case_id} in {_about(case)} unclaimed for {waited}. Can you take it? {_link(case_id)}"
+        nobody = "Every on-call volunteer had been notified already."
+    else:
+        coordinator = volunteers.coordinator()
+        targets = [coordinator] if coordinator else []
+        text = (f"Puente coordinator: URGENT case {case_id} in {_about(case)} unclaimed for {waited} although "
+                f"on-call volunteers were told. {_link(case_id)}")
+        nobody = "No coordinator is set: the escalation reached nobody."
+    return _deliver(case, stage, targets, text, nobody=nobody)
+
+
+def _deliver(case: dict, stage: int, targets: list[dict], text: str, nobody: str) -> dict:
+    job = get_current_job()
+    retries_left = job.retries_left if job is not None else None
+    attempt = 1 + len(RETRY_INTERVALS) - retries_left if retries_left is not None else 1
+    last_attempt = not retries_left
+    done = _delivered(case, stage)
+    entries, again = [], 0
+    if not targets:
+        entries.append(_entry(None, stage, "failed", nobody, attempt))
+    for volunteer in targets:
+        if volunteer["id"] in done:
+            continue  # a retry resends only what has not gone yet
+        delivery = twilio_rest.send("sms", volunteers.phone_of(volunteer), text)
+        status, reason = delivery.status, delivery.reason
+        if status == "failed" and delivery.retryable:
+            if last_attempt:
+                reason = f"{reason} Gave up after {attempt} attempts."
+            else:
+                status, again = "retrying", again + 1
+        entries.append(_entry(volunteer["id"], stage, status, reason, attempt))
+    _append(case["id"], entries)
+    log.info("case %s stage %d attempt %d: %s", case["id"], stage, attempt,
+             ", ".join(f"{e['status']}" for e in entries) or "nothing to send")
+    if again:
+        raise RetryLater(f"case {case['id']} stage {stage}: {again} notification(s) to retry")
+    return {"case": case["id"], "stage": stage, "attempt": attempt, "results": [e["status"] for e in entries]}
+
+
+def job_failed(job: Job, connection, exc_type, exc_value, traceback) -> None:
+    """RQ's failure callback, on every failed attempt. Sends that failed were recorded by
+    the job itself; this records the unexpected (a bug, Redis trouble) once retries run out."""
+    if exc_type is RetryLater or job.retries_left:
+        return
+    case_id = job.args[0] if job.args else ""
+    stage = job.kwargs.get("stage", 0) if job.func_name.endswith("escalate_if_unclaimed") else 0
+    try:
+        _append(case_id, [_entry(None, stage, "failed", f"The notification job failed ({exc_type.__name__}).", 0)])
+    except redis.RedisError:
+        log.error("case %s: notification failure could not be recorded", case_id)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def _entry(to: str | None, stage: int, status: str, reason: str, attempt: int) -> dict:
+    return {"to": to, "stage": stage, "status": status, "reason": reason, "attempt": attempt,
+            "at": round(time.time(), 3)}
+
+
+def _delivered(case: dict, stage: int | None = None) -> set[str]:
+    entries = json.loads(case.get("notifications") or "[]")
+    return {e["to"] for e in entries if e.get("to") and e.get("status") in ("sent", "queued_local")
+            and (stage is None or e.get("stage") == stage)}
+
+
+def _append(case_id: str, entries: list[dict]) -> None:
+    """Appends to the case's `notifications` atomically: other jobs and the console write the same hash."""
+    if not entries:
+        return
+    key = CASE.format(case_id)
+    with storage.client().pipeline() as pipe:
+        while True:
+            try:
+                pipe.watch(key)
+                if not pipe.exists(key):
+                    return  # the case was deleted meanwhile
+                current = json.loads(pipe.hget(key, "notifications") or "[]")
+                pipe.multi()
+                pipe.hset(key, "notifications", json.dumps((current + entries)[-KEEP_ENTRIES:]))
+                pipe.execute()
+                return
+            except redis.WatchError:
+                continue
+
+
+def _about(case: dict) -> str:
+    return f"{LANGUAGE_NAMES.get(case.get('language', ''), case.get('language', '?'))} ({case.get('channel', '?')})"
+
+
+def _link(case_id: str) -> str:
+    base = os.environ.get("PUENTE_CONSOLE_URL", "").strip() or os.environ.get("PUBLIC_URL", "").strip() \
+        or "http://localhost:8000"
+    return f"{base.rstrip('/')}/console/cases/{case_id}"
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds >= 60 else f"{seconds} s"
+
+
+class NotifyWorker(Worker):
+    """rq's forking Worker, named with `rq worker -w bot.notify.NotifyWorker`: loading this
+    class imports the jobs' modules (Twilio's SDK, Redis, cryptography: about half a second)
+    once in the parent, so each forked job starts warm and a notification leaves in tens
+    of milliseconds instead of after that import."""

@@ -1,0 +1,162 @@
+"""Urgent cases reach volunteers: a signed message through the real Flask webhook, Rasa and
+action server writes the case, a real RQ worker sends SMS with the real Twilio SDK, and the
+fake Twilio server (tests/fake_twilio.py) tells what Twilio would have received."""
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from rq import Queue
+
+from bot import escalations, notify, storage, volunteers
+from bot.privacy import pseudonymise
+from bot.settings import get_settings
+from tests.conftest import free_port, start_redis
+
+MUST_PASS = {(r["lang"], r["intent"]): r["text"] for r in (
+    json.loads(line) for line in (Path(__file__).parent / "must_pass.jsonl").open(encoding="utf-8"))}
+LANGS = ("en", "es", "th", "hmn", "so", "ur")
+NAMES = {"en": "English", "es": "Spanish", "th": "Thai", "hmn": "Hmong", "so": "Somali", "ur": "Urdu"}
+
+# Fictional numbers. Who is on call for what decides every expectation below.
+ROSTER = {
+    "+15550111": ("Ana (test)", "en,es", True, "volunteer"),
+    "+15550112": ("Boon (test)", "th,hmn", True, "volunteer"),
+    "+15550113": ("Cali (test)", "so,ur", True, "volunteer"),
+    "+15550114": ("Dolores (test)", "es,th", False, "volunteer"),  # off call: never notified
+    "+15550115": ("Erin (test)", "en,ur", True, "volunteer"),
+    "+15550119": ("Coordinator (test)", "en,es", False, "coordinator"),
+}
+ON_CALL = {number for number, (_, _, on_call, _) in ROSTER.items() if on_call}
+
+
+def speakers(lang: str) -> list[str]:
+    return sorted(n for n, (_, langs, on_call, _) in ROSTER.items() if on_call and lang in langs.split(","))
+
+
+@pytest.fixture
+def roster(redis_client, notify_worker, fake_twilio):
+    ids = {number: volunteers.add(name, number, langs, on_call=on_call, role=role)["id"]
+           for number, (name, langs, on_call, role) in ROSTER.items()}
+    yield ids
+    for volunteer_id in ids.values():
+        volunteers.remove(volunteer_id)
+
+
+def the_case(sender_number: str) -> dict:
+    sender = pseudonymise(sender_number)
+    cases = [c for c in escalations.open_cases() if c["sender"] == sender]
+    assert len(cases) == 1, cases
+    return cases[0]
+
+
+def notifications(case_id: str) -> list[dict]:
+    return json.loads(storage.client().hget(f"puente:case:{case_id}", "notifications") or "[]")
+
+
+def eventually(check, timeout: float = 5.0):
+    """check() until it returns something true: a job records its results just after Twilio answers."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return result
+
+
+def first_notices(messages: list[dict], case_id: str) -> list[dict]:
+    return [m for m in messages if m["status_code"] == 201 and m["Body"].startswith(f"Puente: URGENT case {case_id} in ")
+            and ". Open " in m["Body"]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_urgent_message_notifies_exactly_the_on_call_volunteers_who_speak_it(lang, phone, roster, fake_twilio):
+    text = MUST_PASS[(lang, "emergency_medical")]
+    phone.text(text)
+    case = the_case(phone.number)
+    assert (case["priority"], case["language"], case["channel"]) == ("urgent", lang, "sms")
+    expected = speakers(lang)
+    fake_twilio.wait_for(lambda ms: len(first_notices(ms, case["id"])) >= len(expected), timeout=15)
+    time.sleep(0.5)  # a duplicate would arrive about now
+    notices = first_notices(fake_twilio.messages, case["id"])
+    assert sorted(m["To"] for m in notices) == expected
+    body = notices[0]["Body"]
+    assert f"in {NAMES[lang]} (sms)" in body and f"/console/cases/{case['id']}" in body
+    assert text not in body and phone.number not in body and len(body) <= 160  # one SMS, nothing private
+    assert all(m["From"] == "+15550100" for m in notices)
+    first = [n for n in notifications(case["id"]) if n["stage"] == 0]
+    assert sorted(n["to"] for n in first) == sorted(roster[number] for number in expected)
+    assert {n["status"] for n in first} == {"sent"}
+
+
+def test_an_unclaimed_urgent_case_reaches_everyone_on_call_then_the_coordinator(phone, roster, fake_twilio):
+    phone.text(MUST_PASS[("th", "emergency_medical")])
+    case = the_case(phone.number)
+    messages = fake_twilio.wait_for(lambda ms: any(m["To"] == "+15550119" for m in ms), timeout=20)
+    delivered = [m for m in messages if m["status_code"] == 201 and case["id"] in m["Body"]]
+    first = first_notices(delivered, case["id"])
+    stage1 = [m for m in delivered if m["Body"].startswith("Puente: URGENT") and "unclaimed" in m["Body"]]
+    stage2 = [m for m in delivered if m["Body"].startswith("Puente coordinator:")]
+    assert [m["To"] for m in first] == speakers("th") == ["+15550112"]
+    assert sorted(m["To"] for m in stage1) == sorted(ON_CALL - {"+15550112"})  # everyone on call not yet told
+    assert [m["To"] for m in stage2] == ["+15550119"]
+    # After the (2 s) timeout, not before; RQ schedules to the whole second, so up to 1 s early.
+    assert min(m["received"] for m in stage1) - float(case["created"]) >= 1
+    assert min(m["received"] for m in stage2) - min(m["received"] for m in stage1) >= 1
+    assert eventually(lambda: sorted(n["stage"] for n in notifications(case["id"])) == [0, 1, 1, 1, 2])
+
+
+def test_a_claimed_urgent_case_is_not_escalated(phone, roster, fake_twilio, redis_client):
+    phone.text(MUST_PASS[("hmn", "emergency_medical")])
+    case = the_case(phone.number)
+    fake_twilio.wait_for(lambda ms: first_notices(ms, case["id"]), timeout=15)
+    redis_client.hset(f"puente:case:{case['id']}", "state", "claimed")  # as the console's claim does
+    time.sleep(3.5)
+    assert [m["To"] for m in fake_twilio.messages if case["id"] in m["Body"]] == speakers("hmn")
+
+
+def test_twilio_failing_twice_then_succeeding_still_delivers(phone, roster, fake_twilio):
+    fake_twilio.fail_next(2, status=500)
+    phone.text(MUST_PASS[("es", "request_human")])  # a normal case: one Spanish speaker on call, no escalation
+    case = the_case(phone.number)
+    assert case["priority"] == "normal"
+    messages = fake_twilio.wait_for(lambda ms: any(m["status_code"] == 201 for m in ms), timeout=20)
+    assert [(m["To"], m["status_code"]) for m in messages] == [("+15550111", 500), ("+15550111", 500),
+                                                               ("+15550111", 201)]
+    assert messages[2]["received"] - messages[0]["received"] >= 1.5  # backoff: 1 s, then 2 s (to RQ's whole second)
+    attempts = eventually(lambda: len(notifications(case["id"])) == 3 and notifications(case["id"]))
+    assert [(n["to"], n["status"], n["attempt"]) for n in attempts] == [
+        (roster["+15550111"], "retrying", 1), (roster["+15550111"], "retrying", 2), (roster["+15550111"], "sent", 3)]
+    assert all(n["reason"] for n in attempts[:2])
+
+
+def test_a_redis_restart_loses_no_case_and_no_queued_notification(tmp_path, monkeypatch):
+    port = free_port()
+    server = start_redis(tmp_path / "redis", port)
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def point_at(redis_url):
+        monkeypatch.setenv("REDIS_URL", redis_url)
+        get_settings.cache_clear()
+        storage.client.cache_clear()
+
+    original = get_settings().redis_url
+    point_at(url)
+    try:
+        case = escalations.new_case("p_restart", "urgent", "emergency_medical", "so", "whatsapp", "US", "caawimaad")
+        assert escalations.record(case) == "redis"
+        server.send_signal(signal.SIGTERM)  # a clean stop: Redis writes its append-only file out
+        assert server.wait(timeout=10) == 0
+        server = start_redis(tmp_path / "redis", port)
+        client = redis.Redis.from_url(url, decode_responses=True)
+        assert client.hgetall(f"puente:case:{case['id']}") == case
+        assert client.zscore(escalations.QUEUE, case["id"]) is not None
+        queue = Queue(notify.QUEUE_NAME, connection=redis.Redis.from_url(url))
+        assert f"notify-{case['id']}" in queue.job_ids  # waiting for a worker, still there
+        assert len(queue.scheduled_job_registry.get_job_ids()) == 1  # the escalation, still scheduled
+    finally:
+        point_at(original)
+        server.terminate()
+        server.wait(timeout=10)
