@@ -23,7 +23,8 @@ from rq import Callback, Queue, Retry, Worker, get_current_job
 from rq.job import Job, JobStatus
 
 from bot import storage, twilio_rest, volunteers
-from bot.escalations import CASE, QUEUE as OPEN_CASES
+from bot.escalations import CASE
+from bot.escalations import QUEUE as OPEN_CASES
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -229,9 +229,9 @@ def _hours() -> tuple[set[int], time, time, ZoneInfo]:
 
 
 def _local(now: datetime | None, zone: ZoneInfo) -> datetime:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)  # naive means UTC, like time.time()
+        now = now.replace(tzinfo=UTC)  # naive means UTC, like time.time()
     return now.astimezone(zone)
 
 

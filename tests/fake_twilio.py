@@ -28,8 +28,8 @@ ERRORS = {
     20003: (401, "Authenticate"),
     20404: (404, "The requested resource was not found"),
     21610: (400, "Attempt to send to unsubscribed recipient"),
-    63016: (400, "Failed to send freeform message because you are outside the allowed window. "
-                 "If you are using WhatsApp, please use a Message Template."),
+    63016: (400, ("Failed to send freeform message because you are outside the allowed window. "
+                  "If you are using WhatsApp, please use a Message Template.")),
     20500: (500, "An internal server error has occurred"),
     20429: (429, "Too Many Requests"),
 }
@@ -51,7 +51,7 @@ class FakeTwilio:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
-    def start(self) -> "FakeTwilio":
+    def start(self) -> FakeTwilio:
         self._thread.start()
         return self
 
@@ -156,7 +156,7 @@ def _handler(server: FakeTwilio):
         protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's requests session expects
         disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
 
-        def do_POST(self):  # noqa: N802 - http.server's naming
+        def do_POST(self):  # http.server's naming
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length).decode()
             form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}

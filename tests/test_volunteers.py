@@ -1,7 +1,7 @@
 """The volunteer roster on a real Redis: numbers sealed, passwords hashed, languages, duty hours."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -92,7 +92,7 @@ def hours(monkeypatch):
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def test_duty_hours_in_the_hotlines_time_zone(hours):
