@@ -5,7 +5,7 @@ import time
 from functools import lru_cache
 
 from babel.support import Translations
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
 from bot import cases, escalations, handoff, volunteers
 from bot.languages import LANGUAGES, NATIVE_NAMES
