@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import escalations, storage
+from bot import clinics, escalations, storage
 from bot.dialogue import Dialogue, State, Turn
 from bot.privacy import install_log_redaction
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 install_log_redaction()
+# The clinic search's place names take seconds to index: done while the server starts, not
+# while the first person who asks for a clinic waits.
+threading.Thread(target=clinics.warm, name="clinics-warm", daemon=True).start()
 
 
 def _state(tracker: Tracker, profile: Dict[str, str]) -> State:
@@ -31,6 +35,8 @@ def _state(tracker: Tracker, profile: Dict[str, str]) -> State:
         pending_menu=slot("pending_menu"),
         options=tuple(slot("options") or ()),
         misunderstandings=int(slot("misunderstandings") or 0),
+        location=profile.get("location"),
+        place=profile.get("place"),
     )
 
 
@@ -56,7 +62,8 @@ class ActionAnswer(Action):
         if metadata.get("language") and not state.language:
             state = State(**{**state.__dict__, "language": metadata["language"]})
 
-        reply = Dialogue(settings).respond(state, Turn.from_parse(tracker.latest_message))
+        # In a thread: the first clinic question reads the directory and the place names from disk.
+        reply = await asyncio.to_thread(Dialogue(settings).respond, state, Turn.from_parse(tracker.latest_message))
 
         if reply.escalation:
             case = escalations.new_case(
@@ -65,9 +72,8 @@ class ActionAnswer(Action):
                 tracker.latest_message.get("text") or "", reply.messages)
             # record() itself falls back to the disk spool; it never raises for Redis errors.
             await asyncio.to_thread(escalations.record, case)
-        pin = Turn.from_parse(tracker.latest_message).location
         await _safely(lambda: storage.save_profile(sender, language=reply.state.language, country=reply.state.country,
-                                                   location=f"{pin[0]:.5f},{pin[1]:.5f}" if pin else None))
+                                                   location=reply.state.location, place=reply.state.place))
         for text in reply.messages:
             dispatcher.utter_message(text=text)
         s = reply.state

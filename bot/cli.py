@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("action", choices=["sweep"], help="enqueue waiting cases that have no notification yet")
     p.set_defaults(func=_notify)
 
+    from bot.clinics.cli import add_parser as add_clinics
+    add_clinics(sub)
+
     p = sub.add_parser("forget", help="delete what is kept about one sender (a phone number or id)")
     p.add_argument("sender")
     p.add_argument("--pseudonymous", action="store_true", help="SENDER is already a pseudonymous id")

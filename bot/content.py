@@ -64,7 +64,19 @@ COUNTRY_ANSWERS = {
     "find_detained_person": {"US": N_("find_detained_person.US")},
 }
 
-# Answers that hold everywhere (WHO guidance; the clinic search is a later feature).
+# The clinic search (bot/clinics): asking where, the results, and the words inside a result.
+# "find_clinic" stays a general answer for phone calls, which cannot send a town or a pin.
+CLINICS = [
+    N_("clinic.ask_place"), N_("clinic.place_unknown"), N_("clinic.your_location"), N_("clinic.results"),
+    N_("clinic.results_need"), N_("clinic.footer"), N_("clinic.sample"), N_("clinic.result"),
+    N_("clinic.none_near"), N_("clinic.none_near_need"), N_("clinic.open_until"), N_("clinic.open_always"),
+    N_("clinic.closed_opens"), N_("clinic.km"), N_("clinic.miles"),
+    N_("service.general"), N_("service.covid_testing"), N_("service.vaccination"), N_("service.mental_health"),
+    N_("service.womens_health"), N_("service.children"),
+    N_("cost.free"), N_("cost.sliding_scale"), N_("cost.paid"), N_("papers.yes"), N_("papers.unknown"),
+]
+
+# Answers that hold everywhere (WHO guidance).
 GENERAL_ANSWERS = {
     "covid_info": N_("covid_info"),
     "covid_prevention": N_("covid_prevention"),
@@ -117,7 +129,7 @@ def emergency_id(intent: str, country: str) -> str:
 
 
 def all_message_ids() -> set[str]:
-    ids = set(SYSTEM) | set(VOICE) | set(HANDOFF) | set(CANNED) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
+    ids = set(SYSTEM) | set(VOICE) | set(HANDOFF) | set(CANNED) | set(CLINICS) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
     ids |= {mid for per_country in COUNTRY_ANSWERS.values() for mid in per_country.values()}
     ids |= set(MORE.values()) | set(LABEL_IDS)
     return ids

@@ -1,12 +1,15 @@
 """What the assistant answers: one turn in, rendered catalog messages out.
 
-Pure logic, no I/O: the Rasa action feeds it the parse result and the remembered state,
-then stores the new state and records any escalation. That keeps every rule here testable
+Pure logic, no I/O (but for the clinic directory, read through a cached loader): the Rasa
+action feeds it the parse result and the remembered state, then stores the new state and
+records any escalation. That keeps every rule here testable
 without a model, and the action thin.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from functools import lru_cache
 
 import yaml
@@ -42,6 +45,8 @@ class State:
     pending_menu: str | None = None
     options: tuple[str, ...] = ()
     misunderstandings: int = 0
+    location: str | None = None  # "lat,lon" of the place the person last searched clinics near
+    place: str | None = None     # its name as shown, or "pin" for a shared location
 
 
 @dataclass(frozen=True)
@@ -103,10 +108,11 @@ def _urgent(data_dir: str) -> UrgentPhrases:
 
 
 class Dialogue:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, now: Callable[[], datetime] | None = None):
         self.settings = settings
         self.keywords = _keywords(str(settings.data_dir))
         self.urgent = _urgent(str(settings.data_dir))
+        self.now = now or (lambda: datetime.now(timezone.utc))  # "open now" is asked of the clinic's clock
 
     # -- rendering -------------------------------------------------------------------
     def params(self, lang: str, country: str) -> dict[str, str]:
@@ -139,7 +145,7 @@ class Dialogue:
 
         # A location pin is the answer to "where are you?": the clinic search uses it.
         if turn.location and not norm:
-            return self._answer(state, out, "find_clinic")
+            return self._clinics(state, out, turn)
 
         # A single digit is a menu choice, whatever the model makes of it.
         choice = as_menu_choice(text)
@@ -151,6 +157,10 @@ class Dialogue:
         if urgent_intent:
             return self._emergency(state, out, urgent_intent, turn)
 
+        if state.pending_menu == "clinic.place" and norm:
+            reply = self._place_given(state, out, turn)
+            if reply:
+                return reply
         if not norm:
             return self._misunderstood(state, out, "input.empty", turn)
         if not has_words(text):
@@ -179,6 +189,8 @@ class Dialogue:
         asked = named_language(turn.text) if (turn.intent == "choose_language" or words <= 3) else None
         if asked:
             return asked, asked != state.language or turn.intent == "choose_language"
+        if state.pending_menu == "clinic.place" and state.language and words <= 3:
+            return state.language, False  # a town's name says nothing about the person's language
         if state.pending_menu == "menu.language":
             choice = as_menu_choice(turn.text)
             if choice and 1 <= choice <= len(LANGUAGES):
@@ -241,6 +253,8 @@ class Dialogue:
             if intent in ("affirm", "deny"):
                 out.say("menu.hint")
             return out.reply(replace(state, misunderstandings=0))
+        if intent == "find_clinic":
+            return self._clinics(state, out, turn)
         if intent in content.TOPICS:
             return self._answer(state, out, intent)
         return self._misunderstood(state, out, "out_of_scope", turn, hint=True)
@@ -250,6 +264,48 @@ class Dialogue:
         more = content.MORE.get(msgid)
         out.say(msgid, extra="more.hint" if more else "menu.hint")
         return out.reply(replace(state, last_answer=msgid, pending_menu=None, options=(), misunderstandings=0))
+
+    # -- clinics -------------------------------------------------------------------------
+    def _clinics(self, state: State, out: "_Out", turn: Turn) -> Reply:
+        """Clinics near the place in the message, the pin, or the place remembered; else asks where."""
+        from bot.clinics import needs, store
+
+        directory = store.current()
+        need = needs.need_in(turn.text) or (state.options[0] if state.pending_menu == "clinic.place"
+                                           and state.options else None)
+        if turn.location:
+            return self._clinic_results(state, out, directory.search(pin=turn.location, need=need))
+        place = directory.place(turn.text) if as_menu_choice(turn.text) is None else None
+        if place is None and state.location:
+            place = _remembered(state)
+        if place is None:
+            out.say("clinic.ask_place")
+            return out.reply(replace(state, pending_menu="clinic.place", options=(need,) if need else (),
+                                     last_answer=None, misunderstandings=0))
+        return self._clinic_results(state, out, directory.search(place=place, need=need))
+
+    def _place_given(self, state: State, out: "_Out", turn: Turn) -> Reply | None:
+        """The answer to "which town?": a place, else (unless it is plainly another question) ask again."""
+        from bot.clinics import store
+
+        place = store.current().place(turn.text)
+        if place is not None:
+            return self._clinics(state, out, turn)
+        if turn.intent not in (None, "find_clinic", "out_of_scope") and turn.confidence >= self.settings.nlu_threshold:
+            return None
+        return self._misunderstood(state, out, "clinic.place_unknown", turn)
+
+    def _clinic_results(self, state: State, out: "_Out", result) -> Reply:
+        from bot.clinics import present
+
+        texts, ids = present.messages(result, out.lang, self.now(), out.params, state.country)
+        out.add(texts, ids)
+        place = result.place
+        remembered = replace(state, pending_menu=None, options=(), last_answer=None, misunderstandings=0,
+                             # To the nearest kilometre: enough to find a clinic, no more of where someone lives.
+                             location=f"{place.lat:.2f},{place.lon:.2f}",
+                             place=place.label or present.PIN)
+        return out.reply(remembered)
 
     def _more(self, state: State, out: "_Out") -> Reply:
         more = content.MORE.get(state.last_answer or "")
@@ -336,8 +392,21 @@ class _Out:
         self.messages.append(text)
         self.notes.append(msgid)
 
+    def add(self, texts: list[str], msgids: list[str]) -> None:
+        """Messages rendered elsewhere (the clinic results), and the catalog ids they used."""
+        self.messages += texts
+        self.notes += msgids
+
     def reply(self, state: State, escalation: Escalation | None = None) -> Reply:
         return Reply(self.messages, state, escalation, notes=self.notes)
+
+
+def _remembered(state: State):
+    from bot.clinics.gazetteer import Place
+    from bot.clinics.present import PIN
+
+    lat, lon = (float(v) for v in state.location.split(","))
+    return Place("" if state.place in (None, PIN) else state.place, lat, lon, state.country or "")
 
 
 def default_language() -> str:

@@ -70,10 +70,13 @@ def test_media_gets_a_polite_text_only_reply_in_the_persons_language(phone):
     assert expected("input.media", "th") in joined(reply)
 
 
-def test_a_location_pin_reaches_the_conversation(phone):
+def test_a_location_pin_is_answered_with_the_nearest_clinics(phone):
     phone.text(MUST_PASS[("es", "greet")], channel="whatsapp")
-    reply = phone.text("", channel="whatsapp", Latitude="14.9067", Longitude="-92.2630", Label="Tapachula")
-    assert expected("find_clinic", "es") in joined(reply).replace("*", "").replace("–", "-")
+    reply = joined(phone.text("", channel="whatsapp", Latitude="14.9067", Longitude="-92.2630", Label="Tapachula"))
+    reply = reply.replace("*", "").replace("–", "-")
+    assert render("clinic.results", "es", place=render("clinic.your_location", "es")) in reply
+    assert render("clinic.sample", "es") in reply
+    assert "Clínica Los Naranjos (sample)" in reply and "+52 962 000 0101" in reply
 
 
 def test_stop_silences_and_help_answers(phone, redis_client):
