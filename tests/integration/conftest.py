@@ -133,9 +133,10 @@ class SignedPhone:
 
 @pytest.fixture
 def phone(webhook_app):
-    import random
+    import uuid
 
-    return SignedPhone(webhook_app.test_client(), f"+1555010{random.randint(0, 9)}{random.randint(100, 999)}")
+    # Unique per test: a number reused by another test would bring that test's remembered language.
+    return SignedPhone(webhook_app.test_client(), f"+1555{uuid.uuid4().int % 10**7:07d}")
 
 
 # -- notifications: the real RQ worker against the fake Twilio server ----------------------------

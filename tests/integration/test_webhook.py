@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
