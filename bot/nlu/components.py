@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intents import IntentModel
+from bot.intents import IntentModel, UrgencyModel
 from bot.langid import LanguageIdentifier
 from bot.text import normalise
 from bot.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
@@ -233,20 +233,22 @@ class UrgentSafetyNet(GraphComponent):
     """
 
     FILE = "urgent_phrases.pkl"
+    MODEL_FILE = "urgency_model.pkl"
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 phrases: Optional[Dict[str, List[str]]] = None):
+                 phrases: Optional[Dict[str, List[str]]] = None, urgency: Optional[UrgencyModel] = None):
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._phrases = phrases or {}
         self._matcher = UrgentPhrases.from_dict(self._phrases)
+        self._urgency = urgency
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # Phrases are read from data at training time and kept inside the model, so a
         # model file is complete on its own.
-        return {"phrases_dir": "data/urgent", "runner_up_threshold": 0.25}
+        return {"phrases_dir": "data/urgent", "runner_up_threshold": 0.25, "urgency_threshold": 0.5}
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "UrgentSafetyNet":
@@ -254,8 +256,13 @@ class UrgentSafetyNet(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         self._phrases = load_phrases(Path(self._config["phrases_dir"]))
+        examples = sorted((m for m in training_data.intent_examples if m.get(TEXT)),
+                          key=lambda m: (m.get(INTENT), m.get(TEXT)))
+        self._urgency = UrgencyModel.train([_classifier_text(m) for m in examples],
+                                           [m.get(INTENT) in EMERGENCY_INTENTS for m in examples])
         with self._storage.write_to(self._resource) as directory:
             (Path(directory) / self.FILE).write_bytes(pickle.dumps(self._phrases))
+            (Path(directory) / self.MODEL_FILE).write_bytes(pickle.dumps(self._urgency.pipeline))
         return self._resource
 
     @classmethod
@@ -263,9 +270,10 @@ class UrgentSafetyNet(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 phrases = pickle.loads((Path(directory) / cls.FILE).read_bytes())
+                urgency = UrgencyModel(pickle.loads((Path(directory) / cls.MODEL_FILE).read_bytes()))
         except (ValueError, FileNotFoundError):
-            phrases = {}
-        return cls(config, model_storage, resource, phrases)
+            phrases, urgency = {}, None
+        return cls(config, model_storage, resource, phrases, urgency)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -278,6 +286,9 @@ class UrgentSafetyNet(GraphComponent):
                 target = self._runner_up_emergency(message)
                 source = "runner_up"
             if target is None:
+                target = self._urgency_model(message)
+                source = "urgency_model"
+            if target is None:
                 continue
             ranking = message.get(INTENT_RANKING_KEY) or []
             confidence = next((r["confidence"] for r in ranking if r.get("name") == target), 0.0)
@@ -285,6 +296,15 @@ class UrgentSafetyNet(GraphComponent):
                         add_to_output=True)
             message.set("safety_net", source, add_to_output=True)
         return messages
+
+    def _urgency_model(self, message: Message) -> Optional[str]:
+        """When the pooled urgent/not-urgent model says urgent: the likeliest emergency."""
+        if self._urgency is None or not (message.get(TEXT) or "").strip():
+            return None
+        if self._urgency.probability([_classifier_text(message)])[0] < self._config["urgency_threshold"]:
+            return None
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        return next((r["name"] for r in ranking if r.get("name") in EMERGENCY_INTENTS), "emergency_medical")
 
     def _runner_up_emergency(self, message: Message) -> Optional[str]:
         for item in (message.get(INTENT_RANKING_KEY) or [])[1:4]:
