@@ -22,21 +22,21 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
-def _pseudonym_key(var_dir: Path) -> bytes:
-    """The HMAC key for pseudonymous ids.
-
-    Production sets PUENTE_PSEUDONYM_KEY. A local run gets a random key kept in var/ so
-    ids stay stable across restarts without anybody committing a secret.
-    """
-    key = os.environ.get("PUENTE_PSEUDONYM_KEY", "").strip()
-    if key:
-        return key.encode()
-    path = var_dir / "pseudonym.key"
+def local_secret(env_var: str, filename: str, make=lambda: secrets.token_hex(32),
+                 var_dir: Path | None = None) -> str:
+    """A secret from the environment (production), or else one made once and kept in var/
+    (mode 600), so a local run works and stays stable across restarts without anybody
+    committing a secret."""
+    value = os.environ.get(env_var, "").strip()
+    if value:
+        return value
+    var_dir = var_dir or get_settings().var_dir
+    path = var_dir / filename
     if not path.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        path.write_text(make())
         path.chmod(0o600)
-    return path.read_text().strip().encode()
+    return path.read_text().strip()
 
 
 @dataclass(frozen=True)
@@ -80,5 +80,5 @@ def get_settings() -> Settings:
         data_ttl_days=int(_env("PUENTE_DATA_TTL_DAYS", "90")),
         nlu_threshold=float(_env("PUENTE_NLU_THRESHOLD", "0.3")),
         rasa_url=_env("RASA_URL", "http://localhost:5005"),
-        pseudonym_key=_pseudonym_key(var_dir),
+        pseudonym_key=local_secret("PUENTE_PSEUDONYM_KEY", "pseudonym.key", var_dir=var_dir).encode(),
     )

@@ -6,24 +6,8 @@ import logging
 from flask import Flask
 
 from bot.privacy import install_log_redaction
+from bot.settings import local_secret
 from webhook.config import WebhookConfig
-
-
-def _secret_key() -> str:
-    import os
-    import secrets
-
-    from bot.settings import get_settings
-
-    key = os.environ.get("PUENTE_SECRET_KEY", "").strip()
-    if key:
-        return key
-    path = get_settings().var_dir / "console-secret.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 def create_app(config: WebhookConfig | None = None) -> Flask:
@@ -32,7 +16,7 @@ def create_app(config: WebhookConfig | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # Twilio's forms are small; anything bigger is not Twilio
 
     app.config.update(
-        SECRET_KEY=_secret_key(),
+        SECRET_KEY=local_secret("PUENTE_SECRET_KEY", "console-secret.key"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Secure cookies wherever the console is served over HTTPS (every real deployment).

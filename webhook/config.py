@@ -2,22 +2,9 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from bot.settings import get_settings
-
-
-def _local_token(var_dir: Path) -> str:
-    """Without TWILIO_AUTH_TOKEN (local mode) a random token is kept in var/, so that the
-    terminal phone (`puente phone`) on this machine can sign requests and nothing else can."""
-    path = var_dir / "twilio-local.token"
-    if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(16))
-        path.chmod(0o600)
-    return path.read_text().strip()
+from bot.settings import get_settings, local_secret
 
 
 @dataclass(frozen=True)
@@ -37,7 +24,9 @@ class WebhookConfig:
         settings = get_settings()
         token = os.environ.get("TWILIO_AUTH_TOKEN", "").strip()
         return cls(
-            auth_token=token or _local_token(settings.var_dir),
+            # Local mode: a token kept in var/, so that the terminal phone (`puente phone`) on
+            # this machine can sign requests and nothing else can.
+            auth_token=token or local_secret("TWILIO_AUTH_TOKEN", "twilio-local.token", var_dir=settings.var_dir),
             public_url=os.environ.get("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
             rasa_url=settings.rasa_url.rstrip("/"),
             local_mode=not token,
