@@ -17,8 +17,8 @@ import yaml
 from bot import content
 from bot.catalog import render
 from bot.formatting import format_hours
-from bot.languages import DEFAULT, LANGUAGES, language_menu, named_language
-from bot.settings import COUNTRIES, Settings
+from bot.languages import LANGUAGES, language_menu, named_language
+from bot.settings import COUNTRIES, Settings, get_settings
 from bot.text import as_menu_choice, has_words, normalise
 from bot.urgent import EMERGENCY_INTENTS, UrgentPhrases
 
@@ -409,5 +409,9 @@ def _remembered(state: State):
     return Place("" if state.place in (None, PIN) else state.place, lat, lon, state.country or "")
 
 
-def default_language() -> str:
-    return DEFAULT
+def say(msgid: str, lang: str, country: str | None = None, **extra: str) -> str:
+    """A catalog entry filled with the deployment's numbers, hours and country, outside a
+    conversation turn (webhook fallbacks, voice prompts, volunteer handoff messages)."""
+    settings = get_settings()
+    dialogue = Dialogue(settings)
+    return render(msgid, lang, **dialogue.params(lang, country or settings.country), **extra)

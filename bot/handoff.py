@@ -10,17 +10,9 @@ import os
 import time
 
 from bot import cases, storage, twilio_rest
-from bot.catalog import render
-from bot.settings import get_settings
+from bot.dialogue import say
 
 WHATSAPP_WINDOW = 24 * 3600
-
-
-def _params(lang: str) -> dict:
-    from bot.dialogue import Dialogue
-
-    settings = get_settings()
-    return Dialogue(settings).params(lang, settings.country)
 
 
 def person_language(case: dict) -> str:
@@ -65,7 +57,7 @@ def announce(case_id: str, msgid: str) -> dict:
     """Tells the person, in their language, that a volunteer took over or handed back."""
     case = cases.get(case_id)
     lang = person_language(case)
-    text = render(msgid, lang, **_params(lang))
+    text = say(msgid, lang)
     result = send_to_person(case, text)
     cases.append(case_id, "system", text, **result)
     return result
@@ -75,4 +67,4 @@ def canned_replies(case: dict) -> list[str]:
     from bot.content import CANNED
 
     lang = person_language(case)
-    return [render(msgid, lang, **_params(lang)) for msgid in CANNED]
+    return [say(msgid, lang) for msgid in CANNED]

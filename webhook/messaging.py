@@ -9,8 +9,7 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import cases, content, escalations, inbox, storage
-from bot.catalog import render
-from bot.dialogue import Dialogue
+from bot.dialogue import Dialogue, say
 from bot.langid import script_of
 from bot.privacy import pseudonymise
 from bot.settings import get_settings
@@ -63,12 +62,6 @@ def _language(sender: str, text: str) -> str:
     return {"thai": "th", "arabic": "ur"}.get(script_of(text), "en")
 
 
-def _say(msgid: str, lang: str) -> str:
-    settings = get_settings()
-    dialogue = Dialogue(settings)
-    return render(msgid, lang, **dialogue.params(lang, settings.country))
-
-
 def _format(messages: list[str], channel: str, lang: str) -> list[str]:
     if channel == "whatsapp":
         return sms.for_whatsapp(messages)
@@ -95,7 +88,7 @@ def inbound():
         _safe(lambda: storage.client().delete(OPT_OUT.format(sender)))
     if keyword == "HELP":
         lang = _language(sender, text)
-        return twiml(_format([_say("help.carrier", lang)], channel, lang))
+        return twiml(_format([say("help.carrier", lang)], channel, lang))
 
     # The one raw address kept, sealed, so that a volunteer's reply can reach the person.
     _safe(cases.remember_contact, sender, raw_from)
@@ -114,7 +107,7 @@ def inbound():
                                 "label": form.get("Label") or form.get("Address") or ""}
     if int(form.get("NumMedia", "0") or 0) > 0 and not text.strip() and "location" not in metadata:
         lang = _language(sender, text)
-        return twiml(_format([_say("input.media", lang)], channel, lang))
+        return twiml(_format([say("input.media", lang)], channel, lang))
 
     config = current_app.config["PUENTE"]
     try:
@@ -136,7 +129,7 @@ def _fallback(sender: str, channel: str, text: str, reason: str) -> Response:
     case = escalations.new_case(sender, "urgent" if urgent else "normal", urgent or "assistant_unavailable",
                                 lang, channel, settings.country, text)
     escalations.record(case)
-    messages = [_say("fallback.unavailable", lang)]
+    messages = [say("fallback.unavailable", lang)]
     if urgent:
-        messages.insert(0, _say(content.emergency_id(urgent, settings.country), lang))
+        messages.insert(0, say(content.emergency_id(urgent, settings.country), lang))
     return twiml(_format(messages, channel, lang))

@@ -14,8 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from bot import content, escalations, storage
-from bot.catalog import render
-from bot.dialogue import Dialogue
+from bot.dialogue import Dialogue, say
 from bot.languages import LANGUAGES
 from bot.privacy import pseudonymise
 from bot.secrets_box import seal
@@ -54,12 +53,6 @@ def _tries() -> int:
     return int(request.args.get("n", "0") or 0)
 
 
-def _text(msgid: str, lang: str, **extra) -> str:
-    settings = get_settings()
-    params = Dialogue(settings).params(lang, settings.country)
-    return render(msgid, lang, **params, **extra)
-
-
 def _recording(lang: str, msgid: str) -> str | None:
     return (get_settings().org.get("voice_recordings") or {}).get(lang, {}).get(msgid)
 
@@ -67,7 +60,7 @@ def _recording(lang: str, msgid: str) -> str | None:
 def _speak(target, msgid: str, lang: str, **extra) -> bool:
     """Says msgid in lang, or plays its recording; False when neither is possible."""
     if lang in TTS:
-        target.say(_text(msgid, lang, **extra), language=TTS[lang])
+        target.say(say(msgid, lang, **extra), language=TTS[lang])
         return True
     url = _recording(lang, msgid)
     if url:
@@ -79,12 +72,12 @@ def _speak(target, msgid: str, lang: str, **extra) -> bool:
 def _speak_or_english(target, msgid: str, lang: str) -> None:
     """In the caller's language where possible; else in English rather than silence."""
     if not _speak(target, msgid, lang):
-        target.say(_text(msgid, "en"), language=TTS["en"])
+        target.say(say(msgid, "en"), language=TTS["en"])
 
 
 def _no_recording(target) -> None:
     for lang in ("en", "es"):
-        target.say(_text("voice.no_recording", lang), language=TTS[lang])
+        target.say(say("voice.no_recording", lang), language=TTS[lang])
 
 
 @bp.post("")
@@ -136,7 +129,7 @@ def choose_language():
             log.error("could not remember the caller's language: %s", type(error).__name__)
         response.redirect(_url("/topics", lang=lang), method="POST")
     else:
-        response.say(_text("voice.wrong_key", "en"), language="en-US")
+        response.say(say("voice.wrong_key", "en"), language="en-US")
         response.redirect(_url("/menu", n=_tries() + 1), method="POST")
     return _xml(response)
 
@@ -266,7 +259,7 @@ def dial():
 def whisper():
     response = VoiceResponse()
     gather = Gather(num_digits=1, action=_url("/whisper-accept"), method="POST", timeout=8)
-    gather.say(_text("voice.whisper", "en") + f" ({ENGLISH_NAMES[_lang()]})", language="en-US")
+    gather.say(say("voice.whisper", "en") + f" ({ENGLISH_NAMES[_lang()]})", language="en-US")
     response.append(gather)
     response.hangup()  # no key: a voicemail box or nobody; this leg drops, the others ring on
     return _xml(response)
@@ -301,7 +294,7 @@ def voicemail_prompt():
     response = VoiceResponse()
     if not _speak(response, "voice.no_answer", lang):
         for fallback in ("en", "es"):
-            response.say(_text("voice.no_answer", fallback), language=TTS[fallback])
+            response.say(say("voice.no_answer", fallback), language=TTS[fallback])
     response.record(action=_url("/voicemail", lang=lang, urgent=request.args.get("urgent", "")), method="POST",
                     max_length=120, play_beep=True, timeout=5)
     response.redirect(_url("/voicemail", lang=lang, urgent=request.args.get("urgent", "")), method="POST")

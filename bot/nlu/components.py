@@ -34,6 +34,28 @@ def _thai_char(ch: str) -> bool:
     return "\u0e00" <= ch <= "\u0e7f"
 
 
+def _training_examples(training_data: TrainingData) -> List[Message]:
+    """Examples with text (stories and rules add intent-only ones), in a fixed order: the
+    same data in another file order must give the same model."""
+    return sorted((m for m in training_data.intent_examples if m.get(TEXT)),
+                  key=lambda m: (m.get(INTENT) or "", m.get(TEXT)))
+
+
+def _persist(model_storage: ModelStorage, resource: Resource, **objects: Any) -> None:
+    with model_storage.write_to(resource) as directory:
+        for name, obj in objects.items():
+            (Path(directory) / f"{name}.pkl").write_bytes(pickle.dumps(obj))
+
+
+def _restore(model_storage: ModelStorage, resource: Resource, *names: str) -> Optional[List[Any]]:
+    """The pickled objects of a trained component, or None before training."""
+    try:
+        with model_storage.read_from(resource) as directory:
+            return [pickle.loads((Path(directory) / f"{name}.pkl").read_bytes()) for name in names]
+    except (ValueError, FileNotFoundError):
+        return None
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class PuenteTokenizer(Tokenizer):
     """Words in any of the six scripts; Thai runs are segmented with pythainlp.
@@ -109,8 +131,6 @@ class LanguageDetector(GraphComponent):
     each intent block in data/nlu/<lang>.yml.
     """
 
-    FILE = "langid.pkl"
-
     def __init__(self, model_storage: ModelStorage, resource: Resource,
                  identifier: Optional[LanguageIdentifier] = None):
         self._storage = model_storage
@@ -127,9 +147,7 @@ class LanguageDetector(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, languages = [], []
-        for example in sorted(training_data.intent_examples, key=lambda m: (m.get(INTENT) or "", m.get(TEXT) or "")):
-            if not example.get(TEXT):
-                continue
+        for example in _training_examples(training_data):
             language = ((example.get(METADATA) or {}).get("intent") or {}).get("language")
             if language:
                 texts.append(example.get(TEXT))
@@ -137,18 +155,13 @@ class LanguageDetector(GraphComponent):
         if not texts:
             raise ValueError("no NLU example carries metadata.language; see data/nlu/<lang>.yml")
         self._identifier = LanguageIdentifier.train(texts, languages)
-        with self._storage.write_to(self._resource) as directory:
-            (Path(directory) / self.FILE).write_bytes(pickle.dumps(self._identifier.pipeline))
+        _persist(self._storage, self._resource, langid=self._identifier.pipeline)
         return self._resource
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "LanguageDetector":
-        try:
-            with model_storage.read_from(resource) as directory:
-                pipeline = pickle.loads((Path(directory) / cls.FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            pipeline = None
-        return cls(model_storage, resource, LanguageIdentifier(pipeline))
+        restored = _restore(model_storage, resource, "langid")
+        return cls(model_storage, resource, LanguageIdentifier(restored[0] if restored else None))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -173,8 +186,6 @@ def _classifier_text(message: Message) -> str:
 class PuenteIntentClassifier(GraphComponent):
     """Sets `intent` and `intent_ranking` from bot.intents.IntentModel."""
 
-    FILE = "intents.pkl"
-
     def __init__(self, config, model_storage: ModelStorage, resource: Resource, model: Optional[IntentModel] = None):
         self._config = config
         self._storage = model_storage
@@ -191,23 +202,16 @@ class PuenteIntentClassifier(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         # Stories and rules add intent-only messages without text; only real examples train.
-        # Sorted: the same data in another file order must give the same model.
-        examples = sorted((m for m in training_data.intent_examples if m.get(TEXT)),
-                          key=lambda m: (m.get(INTENT), m.get(TEXT)))
+        examples = _training_examples(training_data)
         self._model = IntentModel.train([_classifier_text(m) for m in examples], [m.get(INTENT) for m in examples],
                                         c=self._config["C"], seed=self._config["random_seed"])
-        with self._storage.write_to(self._resource) as directory:
-            (Path(directory) / self.FILE).write_bytes(pickle.dumps(self._model.pipeline))
+        _persist(self._storage, self._resource, intents=self._model.pipeline)
         return self._resource
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "PuenteIntentClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = IntentModel(pickle.loads((Path(directory) / cls.FILE).read_bytes()))
-        except (ValueError, FileNotFoundError):
-            model = None
-        return cls(config, model_storage, resource, model)
+        restored = _restore(model_storage, resource, "intents")
+        return cls(config, model_storage, resource, IntentModel(restored[0]) if restored else None)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
@@ -232,9 +236,6 @@ class UrgentSafetyNet(GraphComponent):
     volunteer reads a case that was not urgent) are the accepted price.
     """
 
-    FILE = "urgent_phrases.pkl"
-    MODEL_FILE = "urgency_model.pkl"
-
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  phrases: Optional[Dict[str, List[str]]] = None, urgency: Optional[UrgencyModel] = None):
         self._config = config
@@ -256,24 +257,17 @@ class UrgentSafetyNet(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         self._phrases = load_phrases(Path(self._config["phrases_dir"]))
-        examples = sorted((m for m in training_data.intent_examples if m.get(TEXT)),
-                          key=lambda m: (m.get(INTENT), m.get(TEXT)))
+        examples = _training_examples(training_data)
         self._urgency = UrgencyModel.train([_classifier_text(m) for m in examples],
                                            [m.get(INTENT) in EMERGENCY_INTENTS for m in examples])
-        with self._storage.write_to(self._resource) as directory:
-            (Path(directory) / self.FILE).write_bytes(pickle.dumps(self._phrases))
-            (Path(directory) / self.MODEL_FILE).write_bytes(pickle.dumps(self._urgency.pipeline))
+        _persist(self._storage, self._resource, urgent_phrases=self._phrases, urgency_model=self._urgency.pipeline)
         return self._resource
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "UrgentSafetyNet":
-        try:
-            with model_storage.read_from(resource) as directory:
-                phrases = pickle.loads((Path(directory) / cls.FILE).read_bytes())
-                urgency = UrgencyModel(pickle.loads((Path(directory) / cls.MODEL_FILE).read_bytes()))
-        except (ValueError, FileNotFoundError):
-            phrases, urgency = {}, None
-        return cls(config, model_storage, resource, phrases, urgency)
+        restored = _restore(model_storage, resource, "urgent_phrases", "urgency_model")
+        phrases, pipeline = restored or ({}, None)
+        return cls(config, model_storage, resource, phrases, UrgencyModel(pipeline) if pipeline is not None else None)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
