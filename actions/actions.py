@@ -1,4 +1,4 @@
-"""The one custom action: ask bot.dialogue what to say, then remember and record.
+"""The one custom action: ask bot.conversation.dialogue what to say, then remember and record.
 
 Async throughout: Redis calls run in worker threads so the action server's event loop
 never waits on I/O.
@@ -14,10 +14,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import clinics, escalations, storage
-from bot.dialogue import Dialogue, State, Turn
-from bot.privacy import install_log_redaction
+from bot import clinics
+from bot.conversation.dialogue import Dialogue, State, Turn
+from bot.handoff import escalations
 from bot.settings import get_settings
+from bot.store import storage
+from bot.store.privacy import install_log_redaction
 
 log = logging.getLogger(__name__)
 install_log_redaction()

@@ -5,7 +5,7 @@ recall and false alarms, as the external evaluation measures them.
     uv run python bench/nlu_eval.py --url http://localhost:5005   # a running `rasa run --enable-api`
 
 Targets: intent >= 90 %, language >= 97 %, urgent recall 100 %, false alarms <= 3 %.
-The held-out sets (tests/heldout/*.jsonl) are never part of training (bot/training.py).
+The held-out sets (tests/heldout/*.jsonl) are never part of training (bot/understanding/training.py).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.languages import LANGUAGES  # noqa: E402
+from bot.conversation.languages import LANGUAGES  # noqa: E402
 
 TARGETS = {"intent": 0.90, "language": 0.97, "urgent_recall": 1.0, "false_alarms": 0.03}
 
@@ -44,7 +44,7 @@ async def parse_all(texts: list[str], url: str | None, model: str | None) -> lis
             return results
     from rasa.core.agent import Agent
 
-    from bot.training import model_path
+    from bot.understanding.training import model_path
 
     agent = Agent.load(model or str(model_path()))
     return [await agent.parse_message(text) for text in texts]
@@ -99,7 +99,7 @@ def meets_targets(table: dict[str, dict]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running Rasa server (default: load the model in-process)")
-    parser.add_argument("--model", help="model file (default: the current one from bot/training.py)")
+    parser.add_argument("--model", help="model file (default: the current one from bot/understanding/training.py)")
     parser.add_argument("--misses", action="store_true", help="print every wrong prediction")
     args = parser.parse_args()
     rows = load_heldout()

@@ -30,8 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import escalations, storage, volunteers  # noqa: E402
-from bot.privacy import pseudonymise  # noqa: E402
+from bot.handoff import escalations, volunteers  # noqa: E402
+from bot.retention import forget  # noqa: E402
+from bot.store import storage  # noqa: E402
+from bot.store.privacy import pseudonymise  # noqa: E402
 from tests.fake_twilio import FakeTwilio  # noqa: E402
 from webhook.config import WebhookConfig  # noqa: E402
 from webhook.phone import Phone  # noqa: E402
@@ -110,7 +112,7 @@ def _forget(senders: list[str]) -> None:
         for case_id in r.smembers(escalations.BY_SENDER.format(sender)):
             r.delete(escalations.CASE.format(case_id))
             r.zrem(escalations.QUEUE, case_id)
-        storage.forget(sender)
+        forget(sender)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import uuid
 
 
 def _catalog(args) -> int:
-    from bot import catalog
+    from bot.conversation import catalog
 
     if args.action == "compile":
         print("compiled:", ", ".join(catalog.compile_catalogs(force=True)) or "nothing")
@@ -32,7 +32,7 @@ def _catalog(args) -> int:
 
 
 def _train(args) -> int:
-    from bot.training import train_if_needed
+    from bot.understanding.training import train_if_needed
 
     print(train_if_needed(force=args.force))
     return 0
@@ -72,7 +72,7 @@ def _phone(args) -> int:
 
 
 def _cases(args) -> int:
-    from bot import escalations
+    from bot.handoff import escalations
 
     cases = escalations.open_cases()
     if args.json:
@@ -87,7 +87,7 @@ def _cases(args) -> int:
 
 
 def _volunteers(args) -> int:
-    from bot import volunteers
+    from bot.handoff import volunteers
 
     if args.action == "add":
         password = None
@@ -123,18 +123,18 @@ def _volunteers(args) -> int:
 
 
 def _notify(args) -> int:
-    from bot import notify
+    from bot.handoff import notify
 
     print(f"enqueued notifications for {notify.sweep()} cases")
     return 0
 
 
 def _forget(args) -> int:
-    from bot import storage
-    from bot.privacy import pseudonymise
+    from bot.retention import forget
+    from bot.store.privacy import pseudonymise
 
     sender = args.sender if args.pseudonymous else pseudonymise(args.sender)
-    print(f"deleted {storage.forget(sender)} records for {sender}")
+    print(f"deleted {forget(sender)} records for {sender}")
     return 0
 
 

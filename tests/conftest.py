@@ -57,8 +57,8 @@ def test_environment(tmp_path_factory, redis_server):
         "PUENTE_COUNTRY": "US",
         "RASA_TELEMETRY_ENABLED": "false",
     })
-    from bot import storage
     from bot.settings import get_settings
+    from bot.store import storage
 
     get_settings.cache_clear()
     storage.client.cache_clear()

@@ -1,5 +1,5 @@
 """A local HTTP server that speaks Twilio's REST format for sending messages, so that tests
-and the bench drive the real Twilio SDK (via TWILIO_API_BASE, see bot/twilio_rest.py) and
+and the bench drive the real Twilio SDK (via TWILIO_API_BASE, see bot/handoff/twilio_rest.py) and
 assert on what Twilio would have received.
 
     POST /2010-04-01/Accounts/{AccountSid}/Messages.json   (form: To, From, Body, ContentSid)

@@ -8,9 +8,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswer
-from bot import escalations, storage
-from bot.catalog import render
+from bot.conversation.catalog import render
+from bot.handoff import escalations
 from bot.settings import get_settings
+from bot.store import storage
 
 
 def tracker(sender, text, intent, confidence=0.9, language="en", slots=None, channel="sms"):

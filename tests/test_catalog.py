@@ -6,8 +6,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from bot import catalog, content
-from bot.languages import LANGUAGES
+from bot.conversation import catalog, content
+from bot.conversation.languages import LANGUAGES
 
 CORE_LIMIT = 300  # a core answer fits in about two SMS segments; menus are exempt
 
@@ -66,12 +66,12 @@ def test_render_fills_placeholders_in_the_language_asked():
 
 
 def test_extraction_finds_exactly_the_catalog_ids(tmp_path):
-    """pybabel extract over bot/content.py yields the ids the catalogs hold (nothing stale, nothing missing)."""
+    """pybabel extract over bot/conversation/content.py yields the ids the catalogs hold (nothing stale, nothing missing)."""
     import subprocess
     import sys
 
     pot = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_", "--no-location",
-                    "-o", str(pot), "bot/content.py"], check=True, cwd=catalog.ROOT, capture_output=True)
+                    "-o", str(pot), "bot/conversation/content.py"], check=True, cwd=catalog.ROOT, capture_output=True)
     with pot.open("rb") as f:
         assert {m.id for m in read_po(f) if m.id} == content.all_message_ids()

@@ -1,10 +1,10 @@
-"""bot.dialogue: what a person receives for a turn, without a model (parses are given)."""
+"""bot.conversation.dialogue: what a person receives for a turn, without a model (parses are given)."""
 from __future__ import annotations
 
 import pytest
 
-from bot.catalog import render
-from bot.dialogue import Dialogue, State, Turn
+from bot.conversation.catalog import render
+from bot.conversation.dialogue import Dialogue, State, Turn
 from bot.settings import get_settings
 
 

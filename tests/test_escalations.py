@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 
-from bot import escalations, storage
+from bot.handoff import escalations
+from bot.retention import forget
 from bot.settings import get_settings
+from bot.store import storage
 
 
 def test_case_is_queued_with_priority_language_channel_and_pseudonym(redis_client):
@@ -38,7 +40,7 @@ def test_forget_removes_profile_and_transcripts(redis_client):
     escalations.record(escalations.new_case("p_forget", "normal", "request_human", "hmn", "sms", "US", "pab"))
     assert storage.load_profile("p_forget")["language"] == "hmn"
     storage.tracker_client().set(storage.TRACKER.format("p_forget"), "{}")
-    storage.forget("p_forget")
+    forget("p_forget")
     assert storage.load_profile("p_forget") == {}
     assert storage.tracker_client().get(storage.TRACKER.format("p_forget")) is None
     assert all(c["transcript"] == "[]" for c in escalations.open_cases() if c["sender"] == "p_forget")

@@ -7,7 +7,8 @@ import json
 import pytest
 from rq.job import Job
 
-from bot import escalations, notify, storage, volunteers
+from bot.handoff import escalations, notify, volunteers
+from bot.store import storage
 
 
 @pytest.fixture

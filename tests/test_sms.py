@@ -1,4 +1,11 @@
-from webhook.sms import for_sms, for_whatsapp, is_gsm7, segment_count, split_sms, strip_spanish_accents
+from webhook.sms import (
+    for_sms,
+    for_whatsapp,
+    is_gsm7,
+    segment_count,
+    split_sms,
+    strip_spanish_accents,
+)
 
 
 def test_one_character_outside_gsm7_makes_the_whole_sms_ucs2():

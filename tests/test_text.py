@@ -2,8 +2,8 @@ from datetime import time
 
 import pytest
 
-from bot.formatting import format_clock, format_hours
-from bot.languages import named_language
+from bot.conversation.formatting import format_clock, format_hours
+from bot.conversation.languages import named_language
 from bot.text import as_menu_choice, has_words, normalise
 
 

@@ -4,7 +4,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import MAX_EVENTS, recent_events
+from bot.store.tracker_store import MAX_EVENTS, recent_events
 
 
 def test_long_sessions_are_cut_to_recent_turns_with_the_slots_kept():

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import logging
 
-from bot import twilio_rest
-from bot.secrets_box import unseal
+from bot.handoff import twilio_rest
+from bot.store.secrets_box import unseal
 
 
 def test_sms_and_whatsapp_are_sent_in_twilios_format(twilio_env):

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import volunteers
-from bot.secrets_box import unseal
+from bot.handoff import volunteers
 from bot.settings import get_settings
+from bot.store.secrets_box import unseal
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import logging
 
 from flask import Flask
 
-from bot.privacy import install_log_redaction
 from bot.settings import local_secret
+from bot.store.privacy import install_log_redaction
 from webhook.config import WebhookConfig
 
 

@@ -5,13 +5,29 @@ import time
 from functools import lru_cache
 
 from babel.support import Translations
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
-from bot import cases, escalations, handoff, volunteers
-from bot.languages import LANGUAGES, NATIVE_NAMES
+from bot.conversation.languages import LANGUAGES, NATIVE_NAMES
+from bot.handoff import cases, escalations, volunteers
+from bot.handoff import takeover as handoff
 from bot.settings import get_settings
-from webhook.console_auth import (check_csrf, clear_failures, csrf_token, locked_out, login_required,
-                                  record_failure)
+from webhook.console_auth import (
+    check_csrf,
+    clear_failures,
+    csrf_token,
+    locked_out,
+    login_required,
+    record_failure,
+)
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -136,7 +152,7 @@ def _case_view(case: dict) -> dict:
     mine = case.get("claimed_by") == g.volunteer["id"]
     address = cases.contact_of(case["sender"])
     if case.get("callback_number"):
-        from bot.secrets_box import unseal
+        from bot.store.secrets_box import unseal
 
         address = unseal(case["callback_number"])
     return {"case": case, "mine": mine, "address": address if mine else mask(address),
@@ -200,7 +216,7 @@ def close(case_id):
 def outbox():
     import json
 
-    from bot import storage
+    from bot.store import storage
 
     items = [json.loads(x) for x in storage.client().lrange("puente:outbox", -100, -1)][::-1]
     return render_template("console/outbox.html", items=items)

@@ -1,4 +1,4 @@
-"""Sign-in for the volunteer console: argon2 hashes (bot/volunteers.py), secure session
+"""Sign-in for the volunteer console: argon2 hashes (bot/handoff/volunteers.py), secure session
 cookies, CSRF tokens, and lock-out after failed attempts."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import secrets
 
 from flask import abort, g, redirect, request, session, url_for
 
-from bot import storage
+from bot.store import storage
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 15 * 60
@@ -48,7 +48,7 @@ def login_required(view=None, *, role: str | None = None):
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            from bot import volunteers
+            from bot.handoff import volunteers
 
             volunteer = volunteers.get(session.get("volunteer_id", "")) if session.get("volunteer_id") else None
             if volunteer is None:

@@ -8,11 +8,13 @@ import redis
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import cases, content, escalations, inbox, storage
-from bot.dialogue import Dialogue, say
-from bot.langid import script_of
-from bot.privacy import pseudonymise
+from bot.conversation import content
+from bot.conversation.dialogue import Dialogue, say
+from bot.handoff import cases, escalations, inbox
 from bot.settings import get_settings
+from bot.store import storage
+from bot.store.privacy import pseudonymise
+from bot.understanding.langid import script_of
 from webhook import sms
 from webhook.rasa_client import RasaUnavailable, converse
 from webhook.security import twilio_signed
@@ -23,7 +25,6 @@ bp = Blueprint("messaging", __name__)
 # Carrier conventions (CTIA): these exact words, in English, whatever the conversation's language.
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 START_WORDS = {"START", "YES", "UNSTOP"}
-OPT_OUT = "puente:optout:{}"
 SEEN = "puente:seen:{}"
 
 
@@ -82,10 +83,10 @@ def inbound():
 
     if keyword in STOP_WORDS:
         # Twilio (or the carrier) confirms the opt-out itself; we only stop writing.
-        _safe(lambda: storage.client().set(OPT_OUT.format(sender), 1))
+        _safe(lambda: storage.client().set(storage.OPT_OUT.format(sender), 1))
         return twiml()
     if keyword in START_WORDS:
-        _safe(lambda: storage.client().delete(OPT_OUT.format(sender)))
+        _safe(lambda: storage.client().delete(storage.OPT_OUT.format(sender)))
     if keyword == "HELP":
         lang = _language(sender, text)
         return twiml(_format([say("help.carrier", lang)], channel, lang))

@@ -13,13 +13,15 @@ import requests
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from bot import content, escalations, storage
-from bot.dialogue import Dialogue, say
-from bot.languages import LANGUAGES
-from bot.privacy import pseudonymise
-from bot.secrets_box import seal
+from bot.conversation import content
+from bot.conversation.dialogue import Dialogue, say
+from bot.conversation.languages import LANGUAGES
+from bot.handoff import escalations
 from bot.settings import get_settings
-from bot.urgent import EMERGENCY_INTENTS
+from bot.store import storage
+from bot.store.privacy import pseudonymise
+from bot.store.secrets_box import seal
+from bot.understanding.urgent import EMERGENCY_INTENTS
 from webhook.messaging import first_time
 from webhook.security import twilio_signed
 

@@ -52,10 +52,10 @@ def _pin(text: str) -> tuple[float, float] | None:
 
 
 def _search(args) -> int:
-    from bot.catalog import render
     from bot.clinics import needs, present, store
-    from bot.dialogue import Dialogue
-    from bot.languages import LANGUAGES
+    from bot.conversation.catalog import render
+    from bot.conversation.dialogue import Dialogue
+    from bot.conversation.languages import LANGUAGES
     from bot.settings import get_settings
 
     if args.lang not in LANGUAGES:

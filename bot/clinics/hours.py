@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.formatting import DAY_KEYS, _day_span, format_clock
+from bot.conversation.formatting import DAY_KEYS, _day_span, format_clock
 
 DAY = 24 * 60
 WEEK = 7 * DAY

@@ -6,18 +6,18 @@ from datetime import datetime
 
 from babel import Locale
 
-from bot.catalog import render
 from bot.clinics.hours import format_hours, status
 from bot.clinics.schema import EXTRA_LANGUAGES
 from bot.clinics.search import RADIUS_KM, Found, Result
-from bot.formatting import (
+from bot.conversation.catalog import render
+from bot.conversation.formatting import (
     BABEL_LOCALES,
     DAY_KEYS,
     day_name,
     format_clock,
     format_number,
 )
-from bot.languages import NATIVE_NAMES
+from bot.conversation.languages import NATIVE_NAMES
 
 KM_PER_MILE = 1.609344
 PIN = "pin"  # the remembered place of a person who sent a location pin rather than a name

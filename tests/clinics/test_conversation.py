@@ -1,15 +1,15 @@
-"""find_clinic in the conversation, through bot.dialogue: what the person reads."""
+"""find_clinic in the conversation, through bot.conversation.dialogue: what the person reads."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import pytest
 
-from bot.catalog import render
 from bot.clinics import present, store
 from bot.clinics.search import Found
-from bot.dialogue import Dialogue, State, Turn
-from bot.languages import LANGUAGES
+from bot.conversation.catalog import render
+from bot.conversation.dialogue import Dialogue, State, Turn
+from bot.conversation.languages import LANGUAGES
 from bot.settings import get_settings
 
 MONDAY_10AM_IN_TAPACHULA = datetime(2026, 11, 23, 16, 0, tzinfo=timezone.utc)

@@ -32,7 +32,7 @@ def wait_http(url: str, process: subprocess.Popen, log: Path, seconds: float) ->
 
 @pytest.fixture(scope="session")
 def stack(redis_server, tmp_path_factory):
-    from bot.training import train_if_needed
+    from bot.understanding.training import train_if_needed
 
     model = train_if_needed()
     logs = tmp_path_factory.mktemp("logs")
@@ -164,7 +164,7 @@ def notify_worker(redis_server, fake_twilio, tmp_path_factory):
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [str(BIN / "rq"), "worker", "-w", "bot.notify.NotifyWorker", "--with-scheduler", "puente-notify",
+            [str(BIN / "rq"), "worker", "-w", "bot.handoff.notify.NotifyWorker", "--with-scheduler", "puente-notify",
              "--url", redis_server["url"]],
             cwd=ROOT, env={**os.environ}, stdout=out, stderr=subprocess.STDOUT)
     connection = Redis.from_url(redis_server["url"])

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import uuid
 
-from bot import storage
-from bot.catalog import render
+from bot.conversation.catalog import render
+from bot.store import storage
 
 
 def test_asks_for_the_place_then_answers_and_remembers_it(chat, redis_client):

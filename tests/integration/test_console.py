@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from bot import cases, escalations, volunteers
-from bot.catalog import render
+from bot.conversation.catalog import render
+from bot.handoff import cases, escalations, volunteers
 
 PASSWORD = "correct horse battery staple"
 

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from werkzeug.serving import make_server
 
-from bot import escalations, volunteers
-from bot.catalog import render
+from bot.conversation.catalog import render
+from bot.handoff import escalations, volunteers
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import escalations
-from bot.catalog import render
-from bot.dialogue import Dialogue
+from bot.conversation.catalog import render
+from bot.conversation.dialogue import Dialogue
+from bot.handoff import escalations
 from bot.settings import get_settings
 
 
@@ -87,7 +87,7 @@ def test_empty_and_emoji_messages_are_answered(chat):
 def test_language_is_remembered_across_conversations_of_one_sender(chat, redis_client):
     sender = new_sender()
     chat(sender, "nyob zoo")
-    from bot import storage
+    from bot.store import storage
 
     assert storage.tracker_client().delete(storage.TRACKER.format(sender)) == 1  # the conversation expires
     # ... and the profile still knows the language

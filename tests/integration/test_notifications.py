@@ -12,9 +12,10 @@ import pytest
 import redis
 from rq import Queue
 
-from bot import escalations, notify, storage, volunteers
-from bot.privacy import pseudonymise
+from bot.handoff import escalations, notify, volunteers
 from bot.settings import get_settings
+from bot.store import storage
+from bot.store.privacy import pseudonymise
 from tests.conftest import free_port, start_redis
 
 MUST_PASS = {(r["lang"], r["intent"]): r["text"] for r in (

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import escalations, inbox
-from bot.catalog import render
-from bot.dialogue import Dialogue
-from bot.secrets_box import unseal
+from bot.conversation.catalog import render
+from bot.conversation.dialogue import Dialogue
+from bot.handoff import escalations, inbox
 from bot.settings import get_settings
+from bot.store.secrets_box import unseal
 from tests.integration.conftest import SignedPhone
 from webhook.phone import follow
 

@@ -14,13 +14,13 @@ from functools import lru_cache
 
 import yaml
 
-from bot import content
-from bot.catalog import render
-from bot.formatting import format_hours
-from bot.languages import LANGUAGES, language_menu, named_language
+from bot.conversation import content
+from bot.conversation.catalog import render
+from bot.conversation.formatting import format_hours
+from bot.conversation.languages import LANGUAGES, language_menu, named_language
 from bot.settings import COUNTRIES, Settings, get_settings
 from bot.text import as_menu_choice, has_words, normalise
-from bot.urgent import EMERGENCY_INTENTS, UrgentPhrases
+from bot.understanding.urgent import EMERGENCY_INTENTS, UrgentPhrases
 
 MAX_MESSAGE_CHARS = 2000  # beyond this only the beginning is read; the person is told
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 3
@@ -220,8 +220,8 @@ class Dialogue:
 
     def _duty(self, out: "_Out") -> None:
         """Says honestly whether a volunteer is on duty now, or when the next shift starts."""
-        from bot import volunteers
-        from bot.formatting import format_day_time
+        from bot.conversation.formatting import format_day_time
+        from bot.handoff import volunteers
 
         if volunteers.on_duty_now():
             out.say("duty.on")

@@ -8,9 +8,9 @@ import time
 
 import redis
 
-from bot import storage
-from bot.escalations import _spool_lock  # one lock for every spool file in var/
+from bot.handoff.escalations import _spool_lock  # one lock for every spool file in var/
 from bot.settings import get_settings
+from bot.store import storage
 
 log = logging.getLogger(__name__)
 PENDING = "puente:inbox:pending"

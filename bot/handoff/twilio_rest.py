@@ -21,8 +21,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from twilio.rest.api.v2010.account.message import MessageList  # noqa: F401 - loaded lazily by the SDK otherwise
 
-from bot import storage
-from bot.secrets_box import seal
+from bot.store import storage
+from bot.store.secrets_box import seal
 
 log = logging.getLogger(__name__)
 OUTBOX = "puente:outbox"

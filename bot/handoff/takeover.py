@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import time
 
-from bot import cases, storage, twilio_rest
-from bot.dialogue import say
+from bot.conversation.dialogue import say
+from bot.handoff import cases, twilio_rest
+from bot.store import storage
 
 WHATSAPP_WINDOW = 24 * 3600
 
@@ -30,7 +31,7 @@ def send_to_person(case: dict, text: str) -> dict:
     if not address:
         return {"status": "failed",
                 "reason": "No number is kept for this person any more (expired or deleted at their request)."}
-    if storage.client().exists(f"puente:optout:{case['sender']}"):
+    if storage.client().exists(storage.OPT_OUT.format(case["sender"])):
         return {"status": "failed", "reason": "The person texted STOP and gets no messages. Wait until they write "
                                               "again (START), or call them if they asked for a call."}
     content_sid = None
@@ -64,7 +65,7 @@ def announce(case_id: str, msgid: str) -> dict:
 
 
 def canned_replies(case: dict) -> list[str]:
-    from bot.content import CANNED
+    from bot.conversation.content import CANNED
 
     lang = person_language(case)
     return [say(msgid, lang) for msgid in CANNED]

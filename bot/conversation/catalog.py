@@ -17,7 +17,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.languages import LANGUAGES
+from bot.conversation.languages import LANGUAGES
 from bot.settings import ROOT, get_settings
 
 log = logging.getLogger(__name__)
@@ -120,12 +120,12 @@ def _read(path: Path):
 
 
 def extract_and_update(locale_dir: Path | None = None) -> None:
-    """pybabel extract the ids from bot/content.py, then pybabel update every catalog."""
+    """pybabel extract the ids from bot/conversation/content.py, then pybabel update every catalog."""
     locale_dir = locale_dir or get_settings().locale_dir
     pot = locale_dir / f"{DOMAIN}.pot"
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
     subprocess.run([*pybabel, "extract", "-k", "N_", "--no-location", "--omit-header", "-o", str(pot),
-                    str(ROOT / "bot" / "content.py")], check=True)
+                    str(ROOT / "bot" / "conversation" / "content.py")], check=True)
     for lang in LANGUAGES:
         if po_path(lang, locale_dir).exists():
             subprocess.run([*pybabel, "update", "-i", str(pot), "-d", str(locale_dir), "-l", lang,

@@ -15,22 +15,27 @@ import json
 import logging
 import os
 import time
-from datetime import timedelta
-from functools import lru_cache
 
 import redis
-from rq import Callback, Queue, Retry, Worker, get_current_job
+from rq import Worker, get_current_job
 from rq.job import Job, JobStatus
 
-from bot import storage, twilio_rest, volunteers
-from bot.escalations import CASE
-from bot.escalations import QUEUE as OPEN_CASES
-from bot.settings import get_settings
+from bot.handoff import twilio_rest, volunteers
+from bot.handoff.escalations import CASE
+from bot.handoff.escalations import QUEUE as OPEN_CASES
+
+# The queue's API is re-exported: callers and tests know it as notify.queue(), notify.QUEUE_NAME.
+from bot.handoff.jobs import (  # noqa: F401
+    QUEUE_NAME,
+    RETRY_INTERVALS,
+    escalation_delay,
+    on_case_recorded,
+    queue,
+    schedule_escalation,
+)
+from bot.store import storage
 
 log = logging.getLogger(__name__)
-QUEUE_NAME = "puente-notify"
-RETRY_INTERVALS = [1, 2, 4, 8, 16]  # seconds: about half a minute of Twilio trouble is ridden out
-ESCALATION_MARK = "puente:notify:escalation:{}:{}"  # set once per case and stage: scheduled already
 KEEP_ENTRIES = 200
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "th": "Thai", "hmn": "Hmong", "so": "Somali", "ur": "Urdu"}
 PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
@@ -38,41 +43,6 @@ PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.D
 
 class RetryLater(Exception):
     """Raised so that RQ retries the job with backoff; the message carries no number."""
-
-
-# -- the queue -----------------------------------------------------------------------------
-
-@lru_cache(maxsize=2)
-def _connection(url: str) -> redis.Redis:
-    # RQ stores pickled bytes, so it needs its own connection without decode_responses.
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
-
-
-def queue() -> Queue:
-    return Queue(QUEUE_NAME, connection=_connection(get_settings().redis_url))
-
-
-def escalation_delay() -> int:
-    return max(1, int(os.environ.get("PUENTE_URGENT_ESCALATION_SECONDS", "").strip() or 180))
-
-
-def _job_options(job_id: str) -> dict:
-    return {"job_id": job_id, "retry": Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            "on_failure": Callback(job_failed), "job_timeout": 120, "result_ttl": 3600}
-
-
-def on_case_recorded(case: dict) -> None:
-    """Called once a case is safely in Redis (bot.escalations.record)."""
-    queue().enqueue(notify_new_case, case["id"], **_job_options(f"notify-{case['id']}"))
-    if case.get("priority") == "urgent":
-        _schedule_escalation(case["id"], 1)
-
-
-def _schedule_escalation(case_id: str, stage: int) -> None:
-    # Once per case and stage, even when a case is swept up again or a job is retried.
-    if storage.client().set(ESCALATION_MARK.format(case_id, stage), "1", nx=True, ex=7 * 86400):
-        queue().enqueue_in(timedelta(seconds=escalation_delay()), escalate_if_unclaimed, case_id, stage=stage,
-                           **_job_options(f"escalate-{case_id}-{stage}"))
 
 
 def sweep() -> int:
@@ -116,7 +86,7 @@ def escalate_if_unclaimed(case_id: str, stage: int = 1) -> dict:
         return {"case": case_id, "stage": stage, "skipped": "not waiting"}
     waited = _minutes(stage * escalation_delay())
     if stage == 1:
-        _schedule_escalation(case_id, 2)  # first, so that the coordinator is told even if this stage fails
+        schedule_escalation(case_id, 2)  # first, so that the coordinator is told even if this stage fails
         told = _delivered(case)
         targets = [v for v in volunteers.on_call_all() if v["id"] not in told]
         text = f"Puente: URGENT case {case_id} in {_about(case)} unclaimed for {waited}. Can you take it? {_link(case_id)}"
@@ -219,7 +189,7 @@ def _minutes(seconds: int) -> str:
 
 
 class NotifyWorker(Worker):
-    """rq's forking Worker, named with `rq worker -w bot.notify.NotifyWorker`: loading this
+    """rq's forking Worker, named with `rq worker -w bot.handoff.notify.NotifyWorker`: loading this
     class imports the jobs' modules (Twilio's SDK, Redis, cryptography: about half a second)
     once in the parent, so each forked job starts warm and a notification leaves in tens
     of milliseconds instead of after that import."""

@@ -1,7 +1,7 @@
 """Rasa NLU graph components: a tokenizer for all six languages, the language of the
 message, and the urgent-phrase safety net.
 
-Kept thin: the work is done by bot.langid, bot.urgent and pythainlp.
+Kept thin: the work is done by bot.understanding.langid, bot.understanding.urgent and pythainlp.
 """
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intents import IntentModel, UrgencyModel
-from bot.langid import LanguageIdentifier
 from bot.text import normalise
-from bot.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
+from bot.understanding.intents import IntentModel, UrgencyModel
+from bot.understanding.langid import LanguageIdentifier
+from bot.understanding.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
 
 
 def _word_char(ch: str) -> bool:
@@ -111,7 +111,9 @@ def _thai_dictionary():
 
 
 def _thai_tokens(run: str, offset: int) -> List[Token]:
-    from pythainlp.tokenize import word_tokenize  # offline: newmm with the bundled dictionary
+    from pythainlp.tokenize import (
+        word_tokenize,  # offline: newmm with the bundled dictionary
+    )
 
     tokens, position = [], 0
     for word in word_tokenize(run, custom_dict=_thai_dictionary(), engine="newmm", keep_whitespace=False):
@@ -184,7 +186,7 @@ def _classifier_text(message: Message) -> str:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class PuenteIntentClassifier(GraphComponent):
-    """Sets `intent` and `intent_ranking` from bot.intents.IntentModel."""
+    """Sets `intent` and `intent_ranking` from bot.understanding.intents.IntentModel."""
 
     def __init__(self, config, model_storage: ModelStorage, resource: Resource, model: Optional[IntentModel] = None):
         self._config = config

@@ -1,6 +1,6 @@
-"""Redis: what is remembered per sender, and how a person's data is deleted.
+"""Redis: the connections, and what is remembered per sender (bot.retention deletes it).
 
-Keys hold pseudonymous ids only (bot.privacy.pseudonymise), and everything expires.
+Keys hold pseudonymous ids only (bot.store.privacy.pseudonymise), and everything expires.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import redis
 from bot.settings import get_settings
 
 PROFILE = "puente:profile:{}"
+OPT_OUT = "puente:optout:{}"  # a person who texted STOP
 TRACKER = "puente:tracker:{}"  # Rasa's conversation, in the tracker database (endpoints.yml)
 
 
@@ -35,17 +36,6 @@ def save_profile(sender: str, **fields: str | None) -> None:
     pipe.hset(key, mapping=values)
     pipe.expire(key, get_settings().data_ttl_seconds)
     pipe.execute()
-
-
-def forget(sender: str) -> int:
-    """Deletes everything kept about one sender: profile, conversation, case transcripts."""
-    from bot import escalations
-
-    # The sealed reply address, the opt-out mark and the conversation go with the profile.
-    deleted = client().delete(PROFILE.format(sender), f"puente:contact:{sender}", f"puente:optout:{sender}")
-    deleted += tracker_client().delete(TRACKER.format(sender))
-    deleted += escalations.forget(sender)
-    return deleted
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 while everything runs; config/organisation.yml only seeds it once.
 
 One hash per volunteer (`puente:volunteer:{id}`) and a set of ids (`puente:volunteers`).
-A phone number is stored only sealed (bot.secrets_box) with a masked copy for display;
+A phone number is stored only sealed (bot.store.secrets_box) with a masked copy for display;
 a password only as an argon2id hash. Duty hours stay in the organisation's config.
 """
 from __future__ import annotations
@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from bot import storage
-from bot.languages import LANGUAGES
-from bot.secrets_box import seal, unseal
+from bot.conversation.languages import LANGUAGES
 from bot.settings import get_settings
+from bot.store import storage
+from bot.store.secrets_box import seal, unseal
 
 KEY = "puente:volunteer:{}"
 ROSTER = "puente:volunteers"

@@ -1,4 +1,4 @@
-"""A case's life after it is recorded (bot/escalations.py): claimed by one volunteer,
+"""A case's life after it is recorded (bot/handoff/escalations.py): claimed by one volunteer,
 the conversation in both directions, closed with an outcome, handed back to the assistant.
 
 While a case is claimed the assistant is paused for that person. Rasa's own pause still
@@ -12,9 +12,9 @@ import time
 
 import redis
 
-from bot import storage
-from bot.escalations import CASE, QUEUE
+from bot.handoff.escalations import CASE, QUEUE
 from bot.settings import get_settings
+from bot.store import storage
 
 HANDOFF = "puente:handoff:{}"   # sender -> case id, while a volunteer holds the case
 CONTACT = "puente:contact:{}"   # sender -> sealed address to reply to (the only raw number kept)
@@ -96,13 +96,13 @@ def held_case(sender: str) -> str | None:
 
 
 def remember_contact(sender: str, address: str) -> None:
-    from bot.secrets_box import seal
+    from bot.store.secrets_box import seal
 
     storage.client().set(CONTACT.format(sender), seal(address), ex=get_settings().data_ttl_seconds)
 
 
 def contact_of(sender: str) -> str | None:
-    from bot.secrets_box import unseal
+    from bot.store.secrets_box import unseal
 
     sealed = storage.client().get(CONTACT.format(sender))
     return unseal(sealed) if sealed else None

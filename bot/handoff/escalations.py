@@ -16,8 +16,9 @@ from pathlib import Path
 
 import redis
 
-from bot import storage
+from bot.handoff import jobs
 from bot.settings import get_settings
+from bot.store import storage
 
 log = logging.getLogger(__name__)
 CASE = "puente:case:{}"
@@ -54,7 +55,7 @@ def new_case(sender: str, priority: str, reason: str, language: str, channel: st
 
 
 def _deadline(reason: str, text: str, now: float) -> dict:
-    from bot.deadlines import stated_deadline
+    from bot.handoff.deadlines import stated_deadline
 
     deadline = stated_deadline(text, now) if reason == "emergency_deportation" else None
     return {"deadline": f"{deadline:.0f}"} if deadline else {}
@@ -91,10 +92,8 @@ def record(case: dict) -> str:
         return "spool"
     try:
         # The case is durable already: a failed enqueue must neither spool it again nor reach
-        # the caller. notify.sweep() catches up on cases without notifications.
-        from bot import notify
-
-        notify.on_case_recorded(case)
+        # the caller. the notifier's sweep catches up on cases without notifications.
+        jobs.on_case_recorded(case)
     except Exception as error:  # noqa: BLE001
         log.error("escalation %s: notification not enqueued (%s)", case["id"], type(error).__name__)
     return "redis"
@@ -124,9 +123,11 @@ def flush_spool(r: redis.Redis | None = None) -> int:
     if lines:
         log.warning("moved %d spooled escalations into redis", len(lines))
         try:
-            from bot import notify
-
-            notify.sweep()  # spooled cases were never enqueued for notification
+            # Spooled cases were never enqueued for notification; the worker's sweep also
+            # catches any other case written just before a crash.
+            for line in lines:
+                jobs.on_case_recorded(json.loads(line))
+            jobs.enqueue_sweep()
         except Exception as error:  # noqa: BLE001 - `puente notify sweep` can run it again
             log.error("notification sweep failed (%s)", type(error).__name__)
     return len(lines)

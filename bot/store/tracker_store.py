@@ -3,7 +3,7 @@
 Rasa 3.6's RedisTrackerStore.save merges the stored tracker with the new one by comparing
 every event with every other (quadratic), and every turn re-reads the whole session: on
 this machine the two were most of Rasa's time per turn, growing with each message. What
-Puente remembers across sessions lives in its own profile store (bot/storage.py), and the
+Puente remembers across sessions lives in its own profile store (bot/store/storage.py), and the
 dialogue needs only the slots and the last few turns, so older events are dropped, which
 also keeps less of what people wrote.
 """

@@ -1,0 +1,1 @@
+"""Where things are kept: the Redis connections, Rasa's tracker store, sealed secrets, pseudonyms."""

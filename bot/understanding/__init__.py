@@ -1,0 +1,1 @@
+"""Understanding a message: Rasa NLU components, language identification, intents, urgency, training."""
