@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 def _texts() -> list[str]:
     texts = []
-    for path in sorted((ROOT / "tests").glob("heldout*/*.jsonl")):
+    for path in sorted((ROOT / "tests").glob("heldout/*.jsonl")):
         texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return texts
 

@@ -16,7 +16,8 @@ from bot.text import normalise
 EMERGENCY_INTENTS = ("emergency_medical", "emergency_self_harm", "emergency_abuse", "emergency_deportation")
 
 
-def _pattern(phrase: str) -> re.Pattern:
+def phrase_pattern(phrase: str) -> re.Pattern:
+    """A reviewed phrase as a pattern over normalised text (bot.text.normalise)."""
     phrase = normalise(phrase)
     # Latin-script phrases must match whole words ("die" must not fire inside "diet");
     # Thai and Urdu script have no such boundaries to rely on (Thai has no spaces).
@@ -35,7 +36,7 @@ class UrgentPhrases:
         for intent, items in phrases.items():
             if intent not in EMERGENCY_INTENTS:
                 raise ValueError(f"unknown emergency intent {intent!r} in urgent phrases")
-            pats.extend((intent, _pattern(p)) for p in items if str(p).strip())
+            pats.extend((intent, phrase_pattern(p)) for p in items if str(p).strip())
         return cls(tuple(pats))
 
     @classmethod
