@@ -71,9 +71,11 @@ class ActionAnswer(Action):
             case = escalations.new_case(
                 sender, reply.escalation.priority, reply.escalation.reason, reply.state.language or "en",
                 metadata.get("channel", "rest"), reply.state.country or settings.country,
-                tracker.latest_message.get("text") or "", reply.messages)
+                tracker.latest_message.get("text") or "", reply.messages, possible=reply.escalation.possible)
             # record() itself falls back to the disk spool; it never raises for Redis errors.
             await asyncio.to_thread(escalations.record, case)
+        if reply.danger_answer:
+            await _safely(escalations.answer_danger, sender, reply.danger_answer)
         await _safely(lambda: storage.save_profile(sender, language=reply.state.language, country=reply.state.country,
                                                    location=reply.state.location, place=reply.state.place))
         for text in reply.messages:

@@ -11,7 +11,8 @@ language.
 Sets: `heldout` (tests/heldout, written with the training data), `heldout_hard` (tests/
 heldout_hard, written blind by writers who never saw the training files), `hard_sample`
 (../shared/eval/hard-sample.jsonl: a public third of the hard evaluation; evaluated on,
-never trained on). None of them is ever part of training (bot/understanding/training.py).
+never trained on), `kinds` (tests/heldout_hard/kinds.jsonl: 3 messages per language of each
+hard kind, indirect self-harm to "pregnant and fine", written blind). None of them is ever part of training (bot/understanding/training.py).
 Tables, misses and PNG confusion matrices go to bench/results/.
 
 Targets: intent >= 90 %, language >= 99 % (97 % on the older `heldout` set), urgent recall
@@ -39,6 +40,7 @@ SETS = {
     "heldout": ROOT / "tests" / "heldout",
     "heldout_hard": ROOT / "tests" / "heldout_hard",
     "hard_sample": ROOT.parent / "shared" / "eval" / "hard-sample.jsonl",
+    "kinds": ROOT / "tests" / "heldout_hard" / "kinds.jsonl",
 }
 TARGETS = {"intent": 0.90, "language": 0.99, "urgent_recall": 1.0, "false_alarms": 0.03}
 LEGACY_LANGUAGE_TARGET = {"heldout": 0.97}  # the first held-out sets were labelled loosely
@@ -88,6 +90,7 @@ def score(rows: list[dict], parses: list[dict]) -> dict:
             c["n"] += 1
             c["intent_ok"] += predicted == row["intent"]
             c["language_ok"] += parse.get("language") == row["lang"]
+            c["asked"] += (parse.get("urgency") or {}).get("level") == "unsure"
             if row["urgent"]:
                 c["urgent"] += 1
                 c["urgent_caught"] += is_alarm
@@ -109,18 +112,20 @@ def score(rows: list[dict], parses: list[dict]) -> dict:
             "urgent_recall": c["urgent_caught"] / c["urgent"] if c["urgent"] else 1.0,
             "false_alarms": c["false_alarms"] / c["calm"] if c["calm"] else 0.0,
             "urgent_missed": c["urgent"] - c["urgent_caught"],
+            # Unsure: asked "is someone in danger right now?", with a possible-urgent case.
+            "asked": c["asked"] / c["n"],
             "false_alarm_count": c["false_alarms"],
         }
     return {"table": table, "misses": misses, "pairs": dict(pairs)}
 
 
 def markdown(table: dict[str, dict]) -> str:
-    lines = ["| lang | n | intent acc | language acc | urgent recall | false alarms |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| lang | n | intent acc | language acc | urgent recall | false alarms | asked (unsure) |",
+             "|---|---|---|---|---|---|---|"]
     for lang, r in table.items():
         lines.append(f"| {lang} | {r['n']} | {r['intent']:.1%} | {r['language']:.1%} | "
                      f"{r['urgent_recall']:.1%} ({r['urgent_missed']} missed) | "
-                     f"{r['false_alarms']:.1%} ({r['false_alarm_count']}) |")
+                     f"{r['false_alarms']:.1%} ({r['false_alarm_count']}) | {r['asked']:.1%} |")
     return "\n".join(lines)
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.nlu_eval import load_heldout, parse_all  # noqa: E402
+from bench.nlu_eval import load_set, parse_all  # noqa: E402
 
 MARGIN = 0.45
 
 
 def main() -> int:
-    rows = load_heldout()
+    rows = load_set("heldout")
     parses = asyncio.run(parse_all([r["text"] for r in rows], None, None))
     chosen: dict[tuple[str, str], tuple[float, dict]] = {}
     for row, parse in zip(rows, parses):

@@ -57,3 +57,19 @@ def test_redis_down_the_person_still_gets_an_answer_and_the_case_is_spooled(redi
         storage.client.cache_clear()
     escalations.flush_spool()
     assert any(c["sender"] == "p_act3" for c in escalations.open_cases())
+
+
+def test_unsure_asks_opens_a_possible_urgent_case_and_no_lowers_it(redis_client):
+    parse = {"text": "mi compa tiene calentura y esta muy raro", "language": "es", "language_confidence": 0.99,
+             "intent": {"name": "covid_sick", "confidence": 0.6},
+             "intent_ranking": [{"name": "covid_sick", "confidence": 0.6}, {"name": "emergency_medical", "confidence": 0.2}],
+             "urgency": {"level": "unsure", "intent": "emergency_medical", "score": 0.25, "source": "model"},
+             "metadata": {"channel": "sms"}}
+    texts, slots = run(Tracker("p_act4", {}, parse, [], False, None, {}, "action_listen"))
+    assert texts == [render("urgency.ask", "es")]
+    [case] = [c for c in escalations.open_cases() if c["sender"] == "p_act4"]
+    assert (case["priority"], case["possible"]) == ("urgent", "asked")
+    texts, _ = run(tracker("p_act4", "2", "out_of_scope", confidence=0.1, language="es", slots=slots))
+    assert texts[0] == render("urgency.lowered", "es")
+    [case] = [c for c in escalations.open_cases() if c["sender"] == "p_act4"]
+    assert (case["priority"], case["possible"]) == ("normal", "denied")

@@ -148,3 +148,61 @@ def test_the_person_is_told_honestly_whether_a_volunteer_is_on_duty(dialogue, mo
     reply = dialogue.respond(State(language="es"), turn("me golpearon", "emergency_abuse", language="es"))
     assert not said(reply, "duty.on", "es", dialogue)
     assert "sábado" in reply.messages[-1] and "911" in reply.messages[-1]
+
+
+def unsure(text, intent="covid_sick", emergency="emergency_medical", language="en"):
+    return Turn(text=text, intent=intent, confidence=0.6, language=language, language_confidence=0.99,
+                ranking=((intent, 0.6), (emergency, 0.15)), urgency="unsure", urgency_intent=emergency)
+
+
+def test_unsure_triage_asks_one_question_and_opens_a_possible_urgent_case(dialogue):
+    reply = dialogue.respond(State(language="es"), unsure("mi compañero tiene fiebre y esta raro", language="es"))
+    assert reply.messages == [render("urgency.ask", "es", **dialogue.params("es", "US"))]
+    assert reply.escalation.priority == "urgent" and reply.escalation.possible
+    assert reply.state.pending_menu == "urgency.ask"
+
+
+def test_no_lowers_the_case_and_answers_the_question_asked(dialogue):
+    asked = dialogue.respond(State(language="en"), unsure("my cellmate has fever, he looks strange"))
+    reply = dialogue.respond(asked.state, turn("2", "out_of_scope", confidence=0.2))
+    assert reply.danger_answer == "denied" and reply.escalation is None
+    assert said(reply, "urgency.lowered", "en", dialogue) and said(reply, "covid_sick", "en", dialogue)
+
+
+@pytest.mark.parametrize("answer", [turn("1", "out_of_scope", confidence=0.2), turn("yes", "affirm")])
+def test_yes_gives_the_emergency_guidance_without_a_second_case(dialogue, answer):
+    asked = dialogue.respond(State(language="en"), unsure("my cellmate has fever, he looks strange"))
+    reply = dialogue.respond(asked.state, answer)
+    assert reply.danger_answer == "confirmed" and reply.escalation is None
+    assert said(reply, "emergency.medical", "en", dialogue) and said(reply, "escalation.recorded", "en", dialogue)
+
+
+def test_another_message_instead_of_an_answer_leaves_the_case_urgent(dialogue):
+    asked = dialogue.respond(State(language="en"), unsure("my cellmate has fever, he looks strange"))
+    reply = dialogue.respond(asked.state, turn("how do i find a lawyer", "right_to_lawyer"))
+    assert reply.danger_answer is None and said(reply, "right_to_lawyer.US", "en", dialogue)
+    assert reply.state.pending_menu != "urgency.ask"
+
+
+def test_the_nlu_triage_decides_not_a_cruder_phrase_check(dialogue):
+    """"In my country they beat me": a calm triage is not overridden by the phrase lists."""
+    calm = Turn(text="in my country they beat me, can i ask for asylum", intent="right_to_asylum", confidence=0.7,
+                language="en", language_confidence=0.99, ranking=(("right_to_asylum", 0.7),), urgency="calm")
+    reply = dialogue.respond(State(language="en"), calm)
+    assert reply.escalation is None and said(reply, "right_to_asylum.US", "en", dialogue)
+
+
+@pytest.mark.parametrize("code", ["fa", "ar", "ps", "other"])
+def test_a_language_we_do_not_serve_gets_the_language_menu_not_an_urdu_answer(dialogue, code):
+    text = "من به وکیل نیاز دارم" if code != "other" else "ကျွန်တော် အကူအညီ လိုပါတယ်"
+    reply = dialogue.respond(State(language="ur"), Turn(text=text, intent="right_to_lawyer", confidence=0.5,
+                                                         language="ur", language_confidence=0.0, unserved=code))
+    assert "Soomaali" in reply.messages[-1] and "English" in reply.messages[-1]
+    assert reply.state.pending_menu == "menu.language" and reply.escalation is None
+
+
+def test_an_emergency_in_a_language_we_do_not_serve_still_comes_first(dialogue):
+    reply = dialogue.respond(State(), Turn(text="help they beat me", intent="emergency_abuse", confidence=0.8,
+                                           language="ur", language_confidence=0.0, unserved="fa", urgency="urgent",
+                                           urgency_intent="emergency_abuse"))
+    assert reply.escalation.priority == "urgent"

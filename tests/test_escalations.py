@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 from bot.handoff import escalations
 from bot.retention import forget
@@ -58,3 +59,21 @@ def test_a_deportation_with_a_stated_deadline_goes_first_nearest_first(redis_cli
     for case in (medical, tomorrow, tonight):
         escalations.record(case)
     assert [c["id"] for c in escalations.open_cases()][:3] == [tonight["id"], tomorrow["id"], medical["id"]]
+
+
+def test_an_answer_about_danger_keeps_or_lowers_the_possible_case(redis_client):
+    asked = escalations.new_case("p_possible", "urgent", "emergency_medical", "en", "sms", "US", "he looks bad",
+                                 possible=True)
+    time.sleep(0.01)  # the queue orders by creation time, to the millisecond
+    other = escalations.new_case("p_other", "normal", "request_human", "en", "sms", "US", "a person please")
+    time.sleep(0.01)
+    late = escalations.new_case("p_late", "urgent", "emergency_abuse", "en", "sms", "US", "they beat me now")
+    for case in (asked, other, late):
+        escalations.record(case)
+    assert [c["id"] for c in escalations.open_cases()] == [asked["id"], late["id"], other["id"]]
+    assert escalations.answer_danger("p_possible", "denied") == 1
+    lowered = redis_client.hgetall(escalations.CASE.format(asked["id"]))
+    assert lowered["priority"] == "normal" and lowered["possible"] == "denied"
+    # Below every urgent case now, and before the later normal one.
+    assert [c["id"] for c in escalations.open_cases()] == [late["id"], asked["id"], other["id"]]
+    assert escalations.answer_danger("p_possible", "confirmed") == 0  # answered already

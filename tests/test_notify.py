@@ -108,7 +108,7 @@ def test_local_mode_notifications_go_to_the_outbox(roster, redis_client, monkeyp
 def test_spooled_cases_are_swept_into_the_notification_queue(redis_client, monkeypatch):
     case = escalations.new_case("p_sweep", "urgent", "emergency_abuse", "es", "sms", "MX", "")
     escalations._spool(case)
-    assert escalations.flush_spool() == 1  # moves it into Redis, then sweeps
+    assert escalations.flush_spool() == 1  # moves it into Redis, then enqueues its notification
     assert Job.fetch(f"notify-{case['id']}", connection=notify.queue().connection) is not None
     assert redis_client.exists(f"puente:notify:escalation:{case['id']}:1")
     assert notify.sweep() == 0  # a job is on its way (or done): not enqueued twice

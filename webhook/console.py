@@ -39,6 +39,10 @@ def N_(text: str) -> str:
 # Shown through _() with a variable, so listed here for extraction.
 STATE_LABELS = [N_("waiting"), N_("claimed"), N_("closed")]
 OUTCOME_LABELS = [N_("resolved"), N_("referred"), N_("callback_done"), N_("no_response"), N_("duplicate"), N_("other")]
+# A case opened on an unsure triage: what the person answered to "is someone in danger now?"
+POSSIBLE_LABELS = {"asked": N_("Possible emergency: asked if someone is in danger now, no answer yet"),
+                   "confirmed": N_("Possible emergency: the person said yes, someone is in danger"),
+                   "denied": N_("Possible emergency: the person said nobody is in danger now")}
 UI_LANGUAGES = ("en", "es")
 
 
@@ -59,6 +63,7 @@ def inject():
     translations = _ui_translations(lang)
     return {"_": translations.gettext, "ui_lang": lang, "csrf_token": csrf_token,
             "local_mode": not _twilio_configured(), "language_names": NATIVE_NAMES,
+            "possible_labels": {k: translations.gettext(v) for k, v in POSSIBLE_LABELS.items()},
             "volunteer": getattr(g, "volunteer", None)}
 
 

@@ -196,6 +196,10 @@ def _understand(speech: str) -> str | None:
     intent = parse.get("intent") or {}
     if intent.get("name") in EMERGENCY_INTENTS:
         return intent["name"]
+    urgency = parse.get("urgency") or {}
+    if urgency.get("level") == "unsure" and urgency.get("intent") in EMERGENCY_INTENTS:
+        # A caller on a monitored line has no time for "is someone in danger?": a person decides.
+        return urgency["intent"]
     return intent.get("name") if (intent.get("confidence") or 0) >= get_settings().nlu_threshold else None
 
 

@@ -27,6 +27,7 @@ MISUNDERSTANDINGS_BEFORE_HANDOFF = 3
 URGENT_IN_RANKING = 0.25  # an unsure parse with an emergency this likely is treated as one
 SOCIAL = {"greet", "goodbye", "thanks", "affirm", "deny"}
 
+DANGER_QUESTION = "urgency.ask"  # pending_menu while we wait for "1 yes / 2 no"
 MAIN_MENU = {1: "menu.rights", 2: "menu.health", 3: "find_clinic", 4: "find_detained_person",
              5: "release_options", 6: "request_human", 7: "menu.language", 8: "menu.country"}
 RIGHTS_MENU = {1: "rights_general", 2: "right_to_lawyer", 3: "right_to_asylum", 4: "right_to_medical_care",
@@ -58,13 +59,20 @@ class Turn:
     language: str | None = None
     language_confidence: float = 0.0
     location: tuple[float, float] | None = None  # a WhatsApp location pin
+    urgency: str | None = None          # the NLU's triage: "urgent", "unsure", "calm"; None when it gave none
+    urgency_intent: str | None = None   # the emergency it has in mind, when not calm
+    unserved: str | None = None         # a language Puente does not serve ("ar", "fa", "ps", "other")
 
     @classmethod
     def from_parse(cls, parse: dict) -> "Turn":
         intent = parse.get("intent") or {}
         ranking = tuple((r.get("name"), float(r.get("confidence") or 0)) for r in parse.get("intent_ranking") or [])
         pin = (parse.get("metadata") or {}).get("location") or {}
+        urgency = parse.get("urgency") or {}
         return cls(
+            urgency=urgency.get("level"),
+            urgency_intent=urgency.get("intent"),
+            unserved=parse.get("language_unserved"),
             location=(float(pin["latitude"]), float(pin["longitude"])) if "latitude" in pin else None,
             text=parse.get("text") or "",
             intent=intent.get("name"),
@@ -79,6 +87,7 @@ class Turn:
 class Escalation:
     priority: str  # "urgent" or "normal"
     reason: str    # the intent, "urgent_phrase" or "misunderstood"
+    possible: bool = False  # urgent until the person says nobody is in danger now (an unsure triage)
 
 
 @dataclass
@@ -88,6 +97,9 @@ class Reply:
     escalation: Escalation | None = None
     language_changed: bool = False
     notes: list[str] = field(default_factory=list)  # ids of what was sent, for tests and audit
+    # The person's answer to "is someone in danger now?": "confirmed" keeps their possible-urgent
+    # case urgent, "denied" lowers it to normal.
+    danger_answer: str | None = None
 
 
 @lru_cache(maxsize=4)
@@ -135,8 +147,17 @@ class Dialogue:
         text = turn.text or ""
         norm = normalise(text)
         lang, switched = self._language(state, turn, norm)
-        if lang is None:  # first message, and nothing in it tells the language
-            return self._unknown_language(state)
+        # Nothing tells the language, or it is one we do not serve: the menu in all six (0 is
+        # a person). An emergency the models or phrases see still comes first, in the
+        # language remembered or else English, with the menu after it.
+        if lang is None or turn.unserved:
+            urgent_intent = self._urgent_intent(turn, text)
+            if not urgent_intent:
+                return self._unknown_language(state)
+            lang = state.language or "en"
+            reply = self._emergency(replace(state, language=lang), _Out(self, lang, country), urgent_intent, turn)
+            reply.messages.append(language_menu())
+            return reply
         state = replace(state, language=lang)
         out = _Out(self, lang, country)
 
@@ -147,6 +168,13 @@ class Dialogue:
         if turn.location and not norm:
             return self._clinics(state, out, turn)
 
+        # The answer to "is someone in danger right now?": a digit, or yes or no in words.
+        if state.pending_menu == DANGER_QUESTION:
+            answer = self._danger_answer(as_menu_choice(text), turn)
+            if answer:
+                return self._danger_answered(state, out, answer, turn)
+            state = replace(state, pending_menu=None, options=())  # another message: the case stays urgent
+
         # A single digit is a menu choice, whatever the model makes of it.
         choice = as_menu_choice(text)
         if choice is not None:
@@ -156,6 +184,8 @@ class Dialogue:
         urgent_intent = self._urgent_intent(turn, text)
         if urgent_intent:
             return self._emergency(state, out, urgent_intent, turn)
+        if turn.urgency == "unsure" and state.pending_menu != DANGER_QUESTION:
+            return self._ask_danger(state, out, turn)
 
         if state.pending_menu == "clinic.place" and norm:
             reply = self._place_given(state, out, turn)
@@ -209,6 +239,10 @@ class Dialogue:
     def _urgent_intent(self, turn: Turn, text: str) -> str | None:
         if turn.intent in EMERGENCY_INTENTS:
             return turn.intent
+        if turn.urgency is not None:
+            # The NLU's triage read the whole message with the phrases, the models and the
+            # cues; repeating a cruder check here would only bring its false alarms back.
+            return turn.urgency_intent if turn.urgency == "urgent" else None
         phrase_hit = self.urgent.match(text)
         if phrase_hit:
             return phrase_hit
@@ -237,6 +271,43 @@ class Dialogue:
         self._duty(out)
         new = replace(state, pending_menu=None, options=(), misunderstandings=0, last_answer=None)
         return out.reply(new, Escalation("urgent", intent))
+
+    def _ask_danger(self, state: State, out: "_Out", turn: Turn) -> Reply:
+        """Unsure whether someone is in danger: one short question, and a possible-urgent case
+        opened at once so that a volunteer sees it even if no answer comes."""
+        out.say(DANGER_QUESTION)
+        after = turn.intent if turn.intent and turn.intent not in EMERGENCY_INTENTS else "out_of_scope"
+        emergency = turn.urgency_intent if turn.urgency_intent in EMERGENCY_INTENTS else "emergency_medical"
+        new = replace(state, pending_menu=DANGER_QUESTION, options=(emergency, after), misunderstandings=0)
+        return out.reply(new, Escalation("urgent", emergency, possible=True))
+
+    @staticmethod
+    def _danger_answer(choice: int | None, turn: Turn) -> str | None:
+        if choice == 1 or (choice is None and turn.intent == "affirm"):
+            return "confirmed"
+        if choice == 2 or (choice is None and turn.intent == "deny"):
+            return "denied"
+        return None
+
+    def _danger_answered(self, state: State, out: "_Out", answer: str, turn: Turn) -> Reply:
+        emergency, after = (state.options + ("emergency_medical", "out_of_scope"))[:2]
+        state = replace(state, pending_menu=None, options=())
+        if answer == "confirmed":
+            out.say(content.emergency_id(emergency, state.country))
+            out.say("escalation.recorded")
+            self._duty(out)
+            reply = out.reply(replace(state, misunderstandings=0, last_answer=None))
+        elif after == "request_human":  # the lowered case is already the request for a person
+            out.say("urgency.lowered")
+            self._duty(out)
+            reply = out.reply(replace(state, misunderstandings=0))
+        else:
+            # Then the question they asked, or the menu when it was not understood.
+            out.say("urgency.lowered")
+            reply = self._intent(state, out, after, turn) if after != "out_of_scope" \
+                else self._show(state, out, "menu.main")
+        reply.danger_answer = answer
+        return reply
 
     def _intent(self, state: State, out: "_Out", intent: str, turn: Turn) -> Reply:
         if intent == "request_human":

@@ -33,7 +33,9 @@ def _spool_path() -> Path:
 
 
 def new_case(sender: str, priority: str, reason: str, language: str, channel: str, country: str,
-             text: str = "", replies: list[str] | None = None) -> dict:
+             text: str = "", replies: list[str] | None = None, possible: bool = False) -> dict:
+    """A case as a flat dict of strings (a Redis hash). `possible`: urgent because the triage
+    was unsure; the person was asked whether someone is in danger now (see answer_danger)."""
     now = time.time()
     transcript = [{"from": "person", "text": text[:2000], "at": round(now, 3)}]
     # What the assistant answered, so the volunteer knows what the person was already told.
@@ -48,6 +50,7 @@ def new_case(sender: str, priority: str, reason: str, language: str, channel: st
         "country": country,
         "state": "waiting",
         "created": f"{now:.3f}",
+        **({"possible": "asked"} if possible else {}),
         **_deadline(reason, text, now),
         # The message that raised the case, for the volunteer who takes it.
         "transcript": json.dumps(transcript, ensure_ascii=False),
@@ -131,6 +134,30 @@ def flush_spool(r: redis.Redis | None = None) -> int:
         except Exception as error:  # noqa: BLE001 - `puente notify sweep` can run it again
             log.error("notification sweep failed (%s)", type(error).__name__)
     return len(lines)
+
+
+def answer_danger(sender: str, answer: str) -> int:
+    """Applies the person's answer to "is someone in danger right now?" to their cases still
+    marked possible: "confirmed" keeps them urgent, "denied" lowers them to normal (and so
+    down the queue). No answer leaves them urgent. Returns how many cases changed; raises
+    redis.RedisError when Redis cannot be reached."""
+    r = storage.client()
+    changed = 0
+    for case_id in r.smembers(BY_SENDER.format(sender)):
+        key = CASE.format(case_id)
+        case = r.hgetall(key)
+        if case.get("possible") != "asked" or case.get("state") == "closed":
+            continue
+        fields = {"possible": answer}
+        if answer == "denied":
+            fields["priority"] = "normal"
+        pipe = r.pipeline(transaction=True)
+        pipe.hset(key, mapping=fields)
+        if case.get("state") == "waiting":
+            pipe.zadd(QUEUE, {case_id: _score({**case, **fields})}, xx=True)
+        pipe.execute()
+        changed += 1
+    return changed
 
 
 def open_cases(limit: int = 100) -> list[dict]:

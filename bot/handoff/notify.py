@@ -84,6 +84,8 @@ def escalate_if_unclaimed(case_id: str, stage: int = 1) -> dict:
     case = storage.client().hgetall(CASE.format(case_id))
     if not case or case.get("state") != "waiting":
         return {"case": case_id, "stage": stage, "skipped": "not waiting"}
+    if case.get("priority") != "urgent":  # the person said nobody is in danger now
+        return {"case": case_id, "stage": stage, "skipped": "no longer urgent"}
     waited = _minutes(stage * escalation_delay())
     if stage == 1:
         schedule_escalation(case_id, 2)  # first, so that the coordinator is told even if this stage fails

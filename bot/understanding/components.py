@@ -1,10 +1,12 @@
 """Rasa NLU graph components: a tokenizer for all six languages, the language of the
-message, and the urgent-phrase safety net.
+message, the cues of time, negation and jest, the intent, and the triage of urgency.
 
-Kept thin: the work is done by bot.understanding.langid, bot.understanding.urgent and pythainlp.
+Kept thin: the work is done by bot.understanding.langid, cues, intents, triage, urgent and
+pythainlp.
 """
 from __future__ import annotations
 
+import json
 import pickle
 import unicodedata
 from functools import lru_cache
@@ -21,9 +23,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.text import normalise
+from bot.understanding.cues import Cues, load_cues
 from bot.understanding.intents import IntentModel, UrgencyModel
 from bot.understanding.langid import LanguageIdentifier
+from bot.understanding.triage import Thresholds, clauses, decide
 from bot.understanding.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
+
+CUE_TOKENS = "cue_tokens"  # message attribute, not output: "cue_now cue_joke" for the whole message
 
 
 def _word_char(ch: str) -> bool:
@@ -80,25 +86,29 @@ class PuenteTokenizer(Tokenizer):
         return ["pythainlp"]
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        text = message.get(attribute) or ""
-        tokens: List[Token] = []
-        i = 0
-        while i < len(text):
-            if not _word_char(text[i]):
-                i += 1
-                continue
-            j = i
-            thai = _thai_char(text[i])
-            while j < len(text) and _word_char(text[j]) and _thai_char(text[j]) == thai:
-                j += 1
-            if thai:
-                tokens.extend(_thai_tokens(text[i:j], i))
-            else:
-                tokens.append(Token(text[i:j].lower(), i))
-            i = j
-        if not tokens and text.strip():
-            tokens = [Token(text.strip(), text.index(text.strip()))]
-        return self._apply_token_pattern(tokens)
+        return self._apply_token_pattern(_tokens(message.get(attribute) or ""))
+
+
+def _tokens(text: str) -> List[Token]:
+    """Words by Unicode category; Thai runs segmented by pythainlp."""
+    tokens: List[Token] = []
+    i = 0
+    while i < len(text):
+        if not _word_char(text[i]):
+            i += 1
+            continue
+        j = i
+        thai = _thai_char(text[i])
+        while j < len(text) and _word_char(text[j]) and _thai_char(text[j]) == thai:
+            j += 1
+        if thai:
+            tokens.extend(_thai_tokens(text[i:j], i))
+        else:
+            tokens.append(Token(text[i:j].lower(), i))
+        i = j
+    if not tokens and text.strip():
+        tokens = [Token(text.strip(), text.index(text.strip()))]
+    return tokens
 
 
 @lru_cache(maxsize=1)
@@ -141,11 +151,14 @@ class LanguageDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        # Samples of Arabic, Persian and Pashto, read at training time and kept in the model.
+        return {"unserved_file": "data/langid/unserved.jsonl"}
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "LanguageDetector":
-        return cls(model_storage, resource)
+        detector = cls(model_storage, resource)
+        detector._unserved_file = config.get("unserved_file")
+        return detector
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, languages = [], []
@@ -156,32 +169,99 @@ class LanguageDetector(GraphComponent):
                 languages.append(language)
         if not texts:
             raise ValueError("no NLU example carries metadata.language; see data/nlu/<lang>.yml")
-        self._identifier = LanguageIdentifier.train(texts, languages)
-        _persist(self._storage, self._resource, langid=self._identifier.pipeline)
+        unserved = []
+        path = Path(getattr(self, "_unserved_file", None) or "")
+        if path.is_file():
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            unserved = [(row["text"], row["lang"]) for row in rows]
+        self._identifier = LanguageIdentifier.train(texts, languages, unserved)
+        _persist(self._storage, self._resource, langid=self._identifier.pipeline,
+                 arabic_script=self._identifier.arabic_script)
         return self._resource
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "LanguageDetector":
-        restored = _restore(model_storage, resource, "langid")
-        return cls(model_storage, resource, LanguageIdentifier(restored[0] if restored else None))
+        restored = _restore(model_storage, resource, "langid", "arabic_script")
+        return cls(model_storage, resource, LanguageIdentifier(*restored) if restored else None)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             guess = self._identifier.identify(message.get(TEXT) or "")
             message.set("language", guess.language, add_to_output=True)
             message.set("language_confidence", round(guess.confidence, 4), add_to_output=True)
+            # The contract keeps `language` to the six; a language we do not serve is said apart.
+            message.set("language_served", guess.unserved is None, add_to_output=True)
+            if guess.unserved:
+                message.set("language_unserved", guess.unserved, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
 
-def _classifier_text(message: Message) -> str:
+def _words(text: str, tokens: List[Token]) -> str:
     """Normalised tokens joined by spaces: Thai arrives segmented into words."""
-    tokens = message.get("text_tokens") or []
-    if tokens:
-        return " ".join(normalise(token.text) for token in tokens)
-    return normalise(message.get(TEXT) or "")
+    return " ".join(normalise(token.text) for token in tokens) if tokens else normalise(text)
+
+
+def _classifier_text(message: Message) -> str:
+    """The words the intent and urgency models see, with the message's cue tokens."""
+    return f"{_words(message.get(TEXT) or '', message.get('text_tokens') or [])} {message.get(CUE_TOKENS) or ''}".strip()
+
+
+def _clause_texts(message: Message) -> List[str]:
+    """Each clause of a long message as the models see it, with the whole message's cues
+    (a clause "they beat me" keeps the "in my country" said in another)."""
+    cues = message.get(CUE_TOKENS) or ""
+    return [f"{_words(piece, _tokens(piece))} {cues}".strip() for piece in clauses(message.get(TEXT) or "")]
+
+
+EMERGENCY_MASS = "emergency_mass"  # message attribute, not output: summed emergency probability
+CLAUSES = "clause_scores"          # message attribute, not output: (emergency mass, ranking) per clause
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class CueDetector(GraphComponent):
+    """Adds `cue_kinds` (["now", "joke", ...], bot.understanding.cues) to the parse result, and
+    their tokens to what the intent and urgency models read, in training as in use."""
+
+    def __init__(self, config, model_storage: ModelStorage, resource: Resource, cues: Optional[Cues] = None):
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self._cues = cues or Cues({})
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # Read from data at training time and kept inside the model, like the urgent phrases.
+        return {"cues_dir": "data/cues"}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "CueDetector":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self._cues = Cues(load_cues(Path(self._config["cues_dir"])))
+        _persist(self._storage, self._resource, cues=self._cues.cues)
+        return self._resource
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "CueDetector":
+        restored = _restore(model_storage, resource, "cues")
+        return cls(config, model_storage, resource, Cues(restored[0]) if restored else None)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            found = self._cues.found(message.get(TEXT) or "")
+            message.set(CUE_TOKENS, " ".join(f"cue_{kind}" for kind in found))
+            message.set("cue_kinds", found, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            if message.get(TEXT):
+                message.set(CUE_TOKENS, self._cues.tokens(message.get(TEXT)))
+        return training_data
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -196,7 +276,7 @@ class PuenteIntentClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 0.5, "random_seed": 7, "ranking_length": 10}
+        return {"C": 1.0, "random_seed": 7, "ranking_length": 10}
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "PuenteIntentClassifier":
@@ -218,11 +298,14 @@ class PuenteIntentClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
             return messages
-        rankings = self._model.rank([_classifier_text(m) for m in messages], top=self._config["ranking_length"])
-        for message, ranking in zip(messages, rankings):
+        rankings, masses = self._model.score([_classifier_text(m) for m in messages], top=self._config["ranking_length"])
+        for message, ranking, mass in zip(messages, rankings, masses):
             name, confidence = ranking[0]
             message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+            message.set(EMERGENCY_MASS, mass)
+            clause_rankings, clause_masses = self._model.score(_clause_texts(message), top=4)
+            message.set(CLAUSES, list(zip(clause_masses, clause_rankings)))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -231,11 +314,11 @@ class PuenteIntentClassifier(GraphComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class UrgentSafetyNet(GraphComponent):
-    """Runs after the intent classifier: a reviewed urgent phrase, or an emergency intent
-    close behind the top one, turns the parse into that emergency.
+    """Runs after the intent classifier: triage of the whole message (bot.understanding.triage).
 
-    A missed emergency is the worst failure of this product, so a few false alarms (a
-    volunteer reads a case that was not urgent) are the accepted price.
+    Adds `urgency` ({level: urgent|unsure|calm, intent, score, source}) to the parse result.
+    An urgent message's intent becomes its emergency; an unsure one keeps its likeliest
+    non-emergency intent, and the dialogue asks whether someone is in danger now.
     """
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -246,12 +329,13 @@ class UrgentSafetyNet(GraphComponent):
         self._phrases = phrases or {}
         self._matcher = UrgentPhrases.from_dict(self._phrases)
         self._urgency = urgency
+        self._thresholds = Thresholds(**{k: float(config[k]) for k in Thresholds.__dataclass_fields__ if k in config})
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # Phrases are read from data at training time and kept inside the model, so a
-        # model file is complete on its own.
-        return {"phrases_dir": "data/urgent", "runner_up_threshold": 0.25, "urgency_threshold": 0.5}
+        # model file is complete on its own. Thresholds: see bot.understanding.triage.Thresholds.
+        return {"phrases_dir": "data/urgent", **Thresholds().__dict__}
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "UrgentSafetyNet":
@@ -273,40 +357,25 @@ class UrgentSafetyNet(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
+            text = message.get(TEXT) or ""
+            if not text.strip():
+                continue
             intent = message.get(INTENT) or {}
-            if intent.get("name") in EMERGENCY_INTENTS:
-                continue
-            target = self._matcher.match(message.get(TEXT) or "")
-            source = "urgent_phrase"
-            if target is None:
-                target = self._runner_up_emergency(message)
-                source = "runner_up"
-            if target is None:
-                target = self._urgency_model(message)
-                source = "urgency_model"
-            if target is None:
-                continue
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            confidence = next((r["confidence"] for r in ranking if r.get("name") == target), 0.0)
-            message.set(INTENT, {"name": target, "confidence": max(confidence, intent.get("confidence", 0.0))},
-                        add_to_output=True)
-            message.set("safety_net", source, add_to_output=True)
+            ranking = [(r["name"], r["confidence"]) for r in message.get(INTENT_RANKING_KEY) or []]
+            second = self._urgency.probability([_classifier_text(message)])[0] if self._urgency is not None else 0.0
+            decision = decide(ranking, message.get(EMERGENCY_MASS) or 0.0, message.get(CLAUSES) or [], second,
+                              self._matcher.match(text), self._thresholds, set(message.get("cue_kinds") or []))
+            message.set("urgency", decision.as_dict(), add_to_output=True)
+            if decision.level == "urgent":
+                confidence = next((c for n, c in ranking if n == decision.intent), 0.0)
+                message.set(INTENT, {"name": decision.intent, "confidence": max(confidence, intent.get("confidence", 0.0))},
+                            add_to_output=True)
+            elif intent.get("name") in EMERGENCY_INTENTS:
+                # Not urgent enough to say so: the likeliest other intent answers, and the
+                # dialogue asks about danger (an unsure decision) before anything else.
+                name, confidence = next(((n, c) for n, c in ranking if n not in EMERGENCY_INTENTS), ("out_of_scope", 0.0))
+                message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
         return messages
-
-    def _urgency_model(self, message: Message) -> Optional[str]:
-        """When the pooled urgent/not-urgent model says urgent: the likeliest emergency."""
-        if self._urgency is None or not (message.get(TEXT) or "").strip():
-            return None
-        if self._urgency.probability([_classifier_text(message)])[0] < self._config["urgency_threshold"]:
-            return None
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        return next((r["name"] for r in ranking if r.get("name") in EMERGENCY_INTENTS), "emergency_medical")
-
-    def _runner_up_emergency(self, message: Message) -> Optional[str]:
-        for item in (message.get(INTENT_RANKING_KEY) or [])[1:4]:
-            if item.get("name") in EMERGENCY_INTENTS and item.get("confidence", 0) >= self._config["runner_up_threshold"]:
-                return item["name"]
-        return None
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

@@ -49,8 +49,11 @@ class Cues:
 
 
 def _emoji_or_phrase(phrase: str) -> re.Pattern:
-    # Emoji have no word boundaries to respect; everything else follows the urgent phrases' rules.
-    return re.compile(re.escape(phrase)) if not any(ch.isalnum() for ch in phrase) else phrase_pattern(phrase)
+    # Emoji and "555" (Thai laughter) sit against letters with no space ("หิวจะตายแล้ว555"),
+    # so they match anywhere but inside a longer number; words follow the urgent phrases' rules.
+    if any(ch.isalpha() for ch in phrase):
+        return phrase_pattern(phrase)
+    return re.compile(r"(?<!\d)" + re.escape(normalise(phrase)) + r"(?!\d)")
 
 
 @lru_cache(maxsize=4)

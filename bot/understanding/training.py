@@ -10,7 +10,7 @@ from bot.settings import ROOT
 
 # Everything a trained model depends on. The held-out sets (tests/heldout) are not here:
 # they must never reach training.
-INPUTS = ["config.yml", "domain.yml", "data/nlu", "data/rules.yml", "data/stories.yml", "data/urgent", "bot/understanding", "bot/text.py"]
+INPUTS = ["config.yml", "domain.yml", "data/nlu", "data/rules.yml", "data/stories.yml", "data/urgent", "data/cues", "data/langid", "bot/understanding", "bot/text.py"]
 
 
 def fingerprint(root: Path = ROOT) -> str:

@@ -50,50 +50,64 @@ def clauses(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Thresholds:
-    urgent: float = 0.5         # the urgency model, whole message: urgent at or above
-    clause: float = 0.7         # the urgency model, one clause: urgent at or above
-    unsure: float = 0.3         # whole message or clause at or above this (and below urgent): unsure
-    top_emergency: float = 0.3  # an emergency intent ranked first with at least this confidence: urgent
-    runner_up: float = 0.25     # an emergency among the next three intents with at least this: unsure
+    """Probabilities in [0, 1]; defaults chosen by 5-fold cross-validation (see config.yml)."""
+    urgent: float = 0.3         # emergency mass of the whole message: urgent at or above
+    clause: float = 0.9         # emergency mass of one clause of a long message: urgent at or above
+    unsure: float = 0.2         # emergency mass (whole or clause) at or above this, below urgent: unsure
+    second: float = 0.6         # the urgent/not-urgent model at or above this, when calm otherwise: unsure
+    # An urgent phrase ("they beat me") is urgent unless the message says it is past, supposed,
+    # denied or a joke (a cue: bot.understanding.cues) and both models disagree plainly: the
+    # emergency mass below phrase_floor and another intent ranked first with at least
+    # phrase_override ("in my country they beat me, can I ask for asylum"); then unsure.
+    # A self-harm phrase is always urgent: no joke marker or model silences "I want to die".
+    phrase_floor: float = 0.2
+    phrase_override: float = 0.4
 
 
 @dataclass(frozen=True)
 class Decision:
     level: str            # "urgent" | "unsure" | "calm"
     intent: str | None    # the emergency intent when not calm
-    score: float          # the highest urgency probability seen, whole message or clause
-    source: str           # what decided: intent, urgent_phrase, urgency_model, clause, runner_up, none
+    score: float          # the highest emergency mass seen, whole message or clause
+    source: str           # what decided: model, clause, urgent_phrase, second_opinion, none
 
     def as_dict(self) -> dict:
         return {"level": self.level, "intent": self.intent, "score": round(self.score, 4), "source": self.source}
 
 
-def decide(ranking: list[tuple[str, float]], whole: float, parts: list[tuple[float, list[tuple[str, float]]]],
-           phrase: str | None, t: Thresholds) -> Decision:
-    """ranking: [(intent, confidence)] best first; whole: P(urgent) of the message; parts:
-    [(P(urgent), ranking)] per clause; phrase: the emergency of a matched urgent phrase."""
-    best_part = max(parts, key=lambda p: p[0], default=(0.0, []))
-    score = max(whole, best_part[0])
+Ranking = list[tuple[str, float]]
+
+
+def _emergency_in(ranking: Ranking) -> str | None:
+    return next((name for name, _ in ranking if name in EMERGENCY_INTENTS), None)
+
+
+CALMING_CUES = {"past", "hypothetical", "safe", "joke"}
+
+
+def decide(ranking: Ranking, mass: float, parts: list[tuple[float, Ranking]], second: float,
+           phrase: str | None, t: Thresholds = Thresholds(), cues: frozenset[str] | set[str] = frozenset()) -> Decision:
+    """ranking: the whole message's [(intent, probability)], best first; mass: its emergency
+    mass (bot.understanding.intents.IntentModel.score); parts: (mass, ranking) per clause of a
+    long message; second: P(urgent) from the urgent/not-urgent model; phrase: the emergency
+    of a matched urgent phrase, or None; cues: the message's cue kinds."""
+    part_mass, part_ranking = max(parts, key=lambda p: p[0], default=(0.0, []))
+    score = max(mass, part_mass)
     top, confidence = ranking[0] if ranking else (None, 0.0)
+    likeliest = _emergency_in(ranking) or "emergency_medical"
 
-    def emergency_in(r: list[tuple[str, float]], default: str | None = None) -> str | None:
-        return next((name for name, _ in r if name in EMERGENCY_INTENTS), default)
-
-    if top in EMERGENCY_INTENTS and confidence >= t.top_emergency:
-        return Decision("urgent", top, score, "intent")
     if phrase:
-        return Decision("urgent", phrase, score, "urgent_phrase")
-    if whole >= t.urgent:
-        return Decision("urgent", emergency_in(ranking, "emergency_medical"), score, "urgency_model")
-    if best_part[0] >= t.clause:
-        return Decision("urgent", emergency_in(best_part[1]) or emergency_in(ranking, "emergency_medical"),
-                        score, "clause")
-    if top in EMERGENCY_INTENTS:
-        return Decision("unsure", top, score, "intent")
+        contradicted = (mass < t.phrase_floor and top not in EMERGENCY_INTENTS and confidence >= t.phrase_override
+                        and phrase != "emergency_self_harm" and bool(CALMING_CUES & set(cues)))
+        return Decision("unsure" if contradicted else "urgent", phrase, score, "urgent_phrase")
+    if mass >= t.urgent:
+        return Decision("urgent", likeliest, score, "model")
+    if part_mass >= t.clause:
+        return Decision("urgent", _emergency_in(part_ranking) or likeliest, score, "clause")
     if score >= t.unsure:
-        intent = emergency_in(best_part[1] if best_part[0] > whole else ranking) or emergency_in(ranking)
-        return Decision("unsure", intent or "emergency_medical", score, "urgency_model" if whole >= t.unsure else "clause")
-    for name, conf in ranking[1:4]:
-        if name in EMERGENCY_INTENTS and conf >= t.runner_up:
-            return Decision("unsure", name, score, "runner_up")
+        source = "model" if mass >= t.unsure else "clause"
+        return Decision("unsure", likeliest if mass >= part_mass else _emergency_in(part_ranking) or likeliest,
+                        score, source)
+    if second >= t.second:
+        return Decision("unsure", likeliest, score, "second_opinion")
     return Decision("calm", None, score, "none")

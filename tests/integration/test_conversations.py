@@ -92,3 +92,23 @@ def test_language_is_remembered_across_conversations_of_one_sender(chat, redis_c
     assert storage.tracker_client().delete(storage.TRACKER.format(sender)) == 1  # the conversation expires
     # ... and the profile still knows the language
     assert expected("menu.main", "hmn") in chat(sender, "menu")[0]
+
+
+def test_a_language_we_do_not_serve_gets_the_menu_in_every_language_not_urdu(chat):
+    sender = new_sender()
+    reply = chat(sender, "سلام، من در بازداشتگاه هستم و به وکیل نیاز دارم")
+    assert "Soomaali" in reply[-1] and "اردو" in reply[-1] and "English" in reply[-1]
+    assert not any(expected("right_to_lawyer.US", "ur") in text for text in reply)
+    assert expected("language.switched", "ur") in chat(sender, "6")[0]  # then Urdu, by choice
+
+
+def test_past_persecution_is_an_asylum_question_not_an_alarm(chat, redis_client):
+    """No emergency guidance; at most the one question about danger now, and "no" answers it."""
+    sender = new_sender()
+    reply = chat(sender, "in my country the police beat me and burned our house years ago, can i ask for asylum here")
+    assert not any(expected("emergency.abuse", "en") in text for text in reply), reply
+    if reply == [expected("urgency.ask", "en")]:
+        reply = chat(sender, "2")
+        assert reply[0] == expected("urgency.lowered", "en")
+    assert any(expected("right_to_asylum.US", "en") in text for text in reply), reply
+    assert not [c for c in escalations.open_cases() if c["sender"] == sender and c["priority"] == "urgent"]

@@ -28,3 +28,39 @@ def test_odd_input_still_gets_a_taxonomy_intent_and_a_language(parse, text, lang
     result = parse(text)
     assert result["language"] in ("en", "es", "th", "hmn", "so", "ur")
     assert result["intent"]["name"] in TAXONOMY
+
+
+KINDS = [json.loads(line) for line in (Path(__file__).parent / "must_pass_kinds.jsonl").open(encoding="utf-8")]
+URGENT_KINDS = {"self_harm_indirect", "removal_plan", "sign_now", "medical_symptoms", "emergency_at_end"}
+CALM_KINDS = {"past_persecution", "hypothetical_sign", "hyperbole", "breathing_fine", "pregnant_fine"}
+
+
+def test_must_pass_kinds_cover_every_kind_in_every_language():
+    assert {(r["lang"], r["kind"]) for r in KINDS} == {(lang, kind) for lang in ("en", "es", "th", "hmn", "so", "ur")
+                                                       for kind in URGENT_KINDS | CALM_KINDS}
+
+
+@pytest.mark.parametrize("row", KINDS, ids=lambda r: f"{r['lang']}-{r['kind']}")
+def test_hard_kinds_are_urgent_or_calm_as_they_should_be(parse, row):
+    """Indirect self-harm, removal plans, pressure to sign, symptoms, an emergency at the end of
+    a long message: urgent. Past persecution, hypotheticals, jokes, "breathing fine",
+    "pregnant and fine": not an alarm, and their own intent."""
+    result = parse(row["text"])
+    assert result["language"] == row["lang"]
+    if row["kind"] in URGENT_KINDS:
+        assert result["intent"]["name"].startswith("emergency_") and result["urgency"]["level"] == "urgent"
+    else:
+        assert result["intent"]["name"] == row["intent"] and result["urgency"]["level"] != "urgent"
+
+
+@pytest.mark.parametrize("text,served", [
+    ("من در بازداشتگاه هستم و به وکیل نیاز دارم", False),
+    ("أنا محتجز في مركز الهجرة وأحتاج إلى محامٍ", False),
+    ("ကျွန်တော် အကူအညီ လိုပါတယ်", False),
+    ("مجھے وکیل چاہیے، میرا بھائی پکڑا گیا ہے", True),
+    ("mujhe wakeel chahiye", True),
+])
+def test_languages_we_do_not_serve_are_said_apart(parse, text, served):
+    result = parse(text)
+    assert result["language_served"] is served
+    assert result["language"] in ("en", "es", "th", "hmn", "so", "ur")
