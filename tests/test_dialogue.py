@@ -199,6 +199,8 @@ def test_a_language_we_do_not_serve_gets_the_language_menu_not_an_urdu_answer(di
                                                          language="ur", language_confidence=0.0, unserved=code))
     assert "Soomaali" in reply.messages[-1] and "English" in reply.messages[-1]
     assert reply.state.pending_menu == "menu.language" and reply.escalation is None
+    # Whatever the language, what to do if someone is in danger, and 0 for a person.
+    assert said(reply, "input.unknown_language.safety", "en", dialogue) and "911" in reply.messages[1]
 
 
 def test_an_emergency_in_a_language_we_do_not_serve_still_comes_first(dialogue):
@@ -206,3 +208,14 @@ def test_an_emergency_in_a_language_we_do_not_serve_still_comes_first(dialogue):
                                            language="ur", language_confidence=0.0, unserved="fa", urgency="urgent",
                                            urgency_intent="emergency_abuse"))
     assert reply.escalation.priority == "urgent"
+
+
+@pytest.mark.parametrize("unclear", [turn("ไม่แน่ใจ", "deny", confidence=0.5, language="th"),
+                                     turn("what?", "out_of_scope", confidence=0.2), turn("3", None)])
+def test_an_unclear_answer_keeps_the_case_urgent_and_asks_once_more(dialogue, unclear):
+    asked = dialogue.respond(State(language="en"), unsure("my cellmate has fever, he looks strange"))
+    again = dialogue.respond(asked.state, unclear)
+    assert again.danger_answer is None and again.notes == ["urgency.ask"]
+    assert dialogue.respond(again.state, turn("2", None)).danger_answer == "denied"
+    # Asked once more only: the next unclear message is handled as a message of its own.
+    assert dialogue.respond(again.state, unclear).notes != ["urgency.ask"]

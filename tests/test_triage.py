@@ -40,8 +40,11 @@ def test_an_emergency_in_the_last_clause_counts():
 
 
 def test_a_self_harm_phrase_is_never_silenced():
-    decision = triage.decide([("out_of_scope", 0.9)], 0.0, [], 0.0, "emergency_self_harm")
+    decision = triage.decide([("out_of_scope", 0.9)], 0.0, [], 0.0, "emergency_self_harm", cues={"joke", "safe"})
     assert decision.level == "urgent" and decision.intent == "emergency_self_harm"
+    # Told as history, it is asked about: "is someone in danger right now?"
+    past = triage.decide([("right_to_asylum", 0.8)], 0.05, [], 0.0, "emergency_self_harm", cues={"past"})
+    assert past.level == "unsure"
 
 
 def test_a_phrase_both_models_contradict_asks_instead():
@@ -67,6 +70,7 @@ def test_levels_follow_the_emergency_mass():
     ("me muero de hambre jaja a que hora es la comida", {"joke"}),
     ("หิวจะตายแล้ว555", {"joke"}),
     ("in my country they beat me, can i ask for asylum", {"past"}),
+    ("en guatemala la policia me golpeo en 2019, eso sirve para el asilo", {"past"}),
     ("if i sign can they deport me faster", {"hypothetical"}),
     ("they fly my brother back tomorrow morning", {"now"}),
     ("ابھی میرے ساتھ مار پیٹ ہو رہی ہے", {"now"}),
@@ -106,3 +110,13 @@ def test_languages_we_do_not_serve_are_told_apart_from_urdu(identifier, text, un
     guess = identifier.identify(text)
     assert guess.unserved == unserved
     assert guess.language in ("en", "ur")  # the parse's `language` stays one of the six
+
+
+def test_denied_or_past_danger_needs_a_clearer_model_to_be_urgent():
+    """"Fever and cough but breathing fine": asked about at a middling score, urgent at a high one."""
+    ranking = [("covid_sick", 0.55), ("emergency_medical", 0.3)]
+    assert triage.decide(ranking, 0.35, [], 0.0, None, cues={"safe"}).level == "unsure"
+    assert triage.decide(ranking, 0.35, [], 0.0, None).level == "urgent"
+    assert triage.decide(ranking, 0.45, [], 0.0, None, cues={"safe"}).level == "urgent"
+    # An emergency ranked first is not second-guessed by a cue.
+    assert triage.decide([("emergency_medical", 0.4)], 0.35, [], 0.0, None, cues={"safe"}).level == "urgent"

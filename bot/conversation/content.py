@@ -23,6 +23,8 @@ SYSTEM = [
     N_("escalation.recorded"), N_("help.carrier"), N_("fallback.unavailable"),
     # Unsure whether someone is in danger: the one question, and the answer to "no".
     N_("urgency.ask"), N_("urgency.lowered"),
+    # With the language menu, for a language we do not serve (or cannot tell): danger first.
+    N_("input.unknown_language.safety"),
 ]
 
 # Phone calls. Read with <Say> where Twilio has a voice for the language; elsewhere these

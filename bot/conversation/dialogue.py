@@ -28,6 +28,7 @@ URGENT_IN_RANKING = 0.25  # an unsure parse with an emergency this likely is tre
 SOCIAL = {"greet", "goodbye", "thanks", "affirm", "deny"}
 
 DANGER_QUESTION = "urgency.ask"  # pending_menu while we wait for "1 yes / 2 no"
+ANSWER_CONFIDENCE = 0.7  # a yes or no in words must be this sure to count as the answer
 MAIN_MENU = {1: "menu.rights", 2: "menu.health", 3: "find_clinic", 4: "find_detained_person",
              5: "release_options", 6: "request_human", 7: "menu.language", 8: "menu.country"}
 RIGHTS_MENU = {1: "rights_general", 2: "right_to_lawyer", 3: "right_to_asylum", 4: "right_to_medical_care",
@@ -161,7 +162,8 @@ class Dialogue:
         state = replace(state, language=lang)
         out = _Out(self, lang, country)
 
-        if len(text) > MAX_MESSAGE_CHARS:
+        # Triage reads every clause of a long message; the rest of the assistant reads the start.
+        if len(text) > MAX_MESSAGE_CHARS and not self._urgent_intent(turn, text):
             out.say("input.too_long")
 
         # A location pin is the answer to "where are you?": the clinic search uses it.
@@ -173,6 +175,10 @@ class Dialogue:
             answer = self._danger_answer(as_menu_choice(text), turn)
             if answer:
                 return self._danger_answered(state, out, answer, turn)
+            if self._unclear(turn, norm) and "asked_again" not in state.options:
+                # "not sure", "what?", "3": not an answer; the case stays urgent, ask once more.
+                out.say(DANGER_QUESTION)
+                return out.reply(replace(state, options=state.options[:2] + ("asked_again",)))
             state = replace(state, pending_menu=None, options=())  # another message: the case stays urgent
 
         # A single digit is a menu choice, whatever the model makes of it.
@@ -283,11 +289,19 @@ class Dialogue:
 
     @staticmethod
     def _danger_answer(choice: int | None, turn: Turn) -> str | None:
-        if choice == 1 or (choice is None and turn.intent == "affirm"):
+        """1 or a plain yes: confirmed; 2 or a plain no: denied. Only a short, confident yes or
+        no counts in words: "no sé", "ไม่แน่ใจ" (not sure) must not lower a possible emergency."""
+        plain = turn.confidence >= ANSWER_CONFIDENCE and len(turn.text.split()) <= 4
+        if choice == 1 or (choice is None and turn.intent == "affirm" and plain):
             return "confirmed"
-        if choice == 2 or (choice is None and turn.intent == "deny"):
+        if choice == 2 or (choice is None and turn.intent == "deny" and plain):
             return "denied"
         return None
+
+    def _unclear(self, turn: Turn, norm: str) -> bool:
+        """A reply that is neither an answer nor a question of its own."""
+        return (as_menu_choice(turn.text) is not None or not norm or turn.intent in (None, "out_of_scope", "affirm", "deny")
+                or turn.confidence < self.settings.nlu_threshold)
 
     def _danger_answered(self, state: State, out: "_Out", answer: str, turn: Turn) -> Reply:
         emergency, after = (state.options + ("emergency_medical", "out_of_scope"))[:2]
@@ -439,10 +453,14 @@ class Dialogue:
         return out.reply(replace(state, misunderstandings=count))
 
     def _unknown_language(self, state: State) -> Reply:
-        # Nothing tells the language: say so in English and Spanish and offer the menu in all six.
+        # Nothing tells the language, or we do not serve it: say so in English and Spanish, say
+        # what to do if someone is in danger (and that 0 is a person), and offer the six.
+        country = state.country or self.settings.country
+        safety = [render("input.unknown_language.safety", lang, **self.params(lang, country)) for lang in ("en", "es")]
         messages = [render("input.unknown_language", "en") + "\n" + render("input.unknown_language", "es"),
-                    language_menu()]
-        return Reply(messages, replace(state, pending_menu="menu.language"), notes=["input.unknown_language"])
+                    "\n".join(safety), language_menu()]
+        return Reply(messages, replace(state, pending_menu="menu.language"),
+                     notes=["input.unknown_language", "input.unknown_language.safety"])
 
 
 class _Out:

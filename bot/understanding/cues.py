@@ -10,6 +10,7 @@ at once, rather than hand-set: "I want to die lol" stays urgent because the exam
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,14 @@ def load_cues(directory: Path) -> dict[str, list[str]]:
     return merged
 
 
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+def _names_a_past_year(norm: str) -> bool:
+    """"en 2019", "sannadkii 2019": a year before this one says it is history, in any language."""
+    return any(int(year) < date.today().year for year in _YEAR.findall(norm))
+
+
 class Cues:
     def __init__(self, cues: dict[str, list[str]]):
         self.cues = cues
@@ -41,6 +50,8 @@ class Cues:
         """The cue kinds in the text, in KINDS order, each once."""
         norm = normalise(text).replace("’", "'")
         present = {kind for kind, pattern in self._patterns if pattern.search(norm)}
+        if _names_a_past_year(norm):
+            present.add("past")
         return [kind for kind in KINDS if kind in present]
 
     def tokens(self, text: str) -> str:

@@ -55,11 +55,13 @@ class Thresholds:
     clause: float = 0.9         # emergency mass of one clause of a long message: urgent at or above
     unsure: float = 0.2         # emergency mass (whole or clause) at or above this, below urgent: unsure
     second: float = 0.6         # the urgent/not-urgent model at or above this, when calm otherwise: unsure
+    calmed_urgent: float = 0.4  # with a calming cue and a calm likeliest intent, urgent only at or above
     # An urgent phrase ("they beat me") is urgent unless the message says it is past, supposed,
     # denied or a joke (a cue: bot.understanding.cues) and both models disagree plainly: the
     # emergency mass below phrase_floor and another intent ranked first with at least
     # phrase_override ("in my country they beat me, can I ask for asylum"); then unsure.
-    # A self-harm phrase is always urgent: no joke marker or model silences "I want to die".
+    # A self-harm phrase is never calmed by a joke or a denial ("I want to die lol"), only by
+    # the past or a supposition, and then it is asked about, never ignored.
     phrase_floor: float = 0.2
     phrase_override: float = 0.4
 
@@ -76,6 +78,11 @@ class Decision:
 
 
 Ranking = list[tuple[str, float]]
+
+
+def _calming(emergency: str) -> set[str]:
+    """The cues that may soften an emergency: a joke or "I'm fine" never softens self-harm."""
+    return CALMING_CUES - {"joke", "safe"} if emergency == "emergency_self_harm" else CALMING_CUES
 
 
 def _emergency_in(ranking: Ranking) -> str | None:
@@ -97,11 +104,17 @@ def decide(ranking: Ranking, mass: float, parts: list[tuple[float, Ranking]], se
     likeliest = _emergency_in(ranking) or "emergency_medical"
 
     if phrase:
+        # A joke never calms a self-harm phrase ("I want to die lol"); a past attempt told as
+        # history ("I tried to kill myself years ago, will it hurt my asylum case?") is asked about.
         contradicted = (mass < t.phrase_floor and top not in EMERGENCY_INTENTS and confidence >= t.phrase_override
-                        and phrase != "emergency_self_harm" and bool(CALMING_CUES & set(cues)))
+                        and bool(_calming(phrase) & set(cues)))
         return Decision("unsure" if contradicted else "urgent", phrase, score, "urgent_phrase")
     if mass >= t.urgent:
-        return Decision("urgent", likeliest, score, "model")
+        # "Fever and cough but breathing fine", "if I sign...", "last month a guard...": a
+        # message that says its danger is denied, supposed or past, and whose likeliest intent
+        # is not an emergency, needs a clearer model to be urgent; below that it is asked about.
+        cautious = top not in EMERGENCY_INTENTS and bool(_calming(likeliest) & set(cues)) and mass < t.calmed_urgent
+        return Decision("unsure" if cautious else "urgent", likeliest, score, "model")
     if part_mass >= t.clause:
         return Decision("urgent", _emergency_in(part_ranking) or likeliest, score, "clause")
     if score >= t.unsure:
