@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.text import normalise
 from bot.understanding.cues import Cues, load_cues
-from bot.understanding.intents import IntentModel, UrgencyModel
+from bot.understanding.intents import IntentModel
 from bot.understanding.langid import LanguageIdentifier
 from bot.understanding.triage import Thresholds, clauses, decide
 from bot.understanding.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
@@ -217,6 +217,7 @@ def _clause_texts(message: Message) -> List[str]:
 
 
 EMERGENCY_MASS = "emergency_mass"  # message attribute, not output: summed emergency probability
+SECOND_OPINION = "urgent_probability"  # message attribute, not output: P(urgent), the urgent/not-urgent model
 CLAUSES = "clause_scores"          # message attribute, not output: (emergency mass, ranking) per clause
 
 
@@ -287,25 +288,26 @@ class PuenteIntentClassifier(GraphComponent):
         examples = _training_examples(training_data)
         self._model = IntentModel.train([_classifier_text(m) for m in examples], [m.get(INTENT) for m in examples],
                                         c=self._config["C"], seed=self._config["random_seed"])
-        _persist(self._storage, self._resource, intents=self._model.pipeline)
+        _persist(self._storage, self._resource, intents=self._model.pipeline, urgency=self._model.urgency)
         return self._resource
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "PuenteIntentClassifier":
-        restored = _restore(model_storage, resource, "intents")
-        return cls(config, model_storage, resource, IntentModel(restored[0]) if restored else None)
+        restored = _restore(model_storage, resource, "intents", "urgency")
+        return cls(config, model_storage, resource, IntentModel(*restored) if restored else None)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
             return messages
-        rankings, masses = self._model.score([_classifier_text(m) for m in messages], top=self._config["ranking_length"])
-        for message, ranking, mass in zip(messages, rankings, masses):
+        scores = self._model.score([_classifier_text(m) for m in messages], top=self._config["ranking_length"])
+        for message, ranking, mass, urgent in zip(messages, scores.rankings, scores.masses, scores.urgent):
             name, confidence = ranking[0]
             message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
             message.set(EMERGENCY_MASS, mass)
-            clause_rankings, clause_masses = self._model.score(_clause_texts(message), top=4)
-            message.set(CLAUSES, list(zip(clause_masses, clause_rankings)))
+            message.set(SECOND_OPINION, urgent)
+            pieces = self._model.score(_clause_texts(message), top=4)
+            message.set(CLAUSES, list(zip(pieces.masses, pieces.rankings)))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -322,13 +324,12 @@ class UrgentSafetyNet(GraphComponent):
     """
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 phrases: Optional[Dict[str, List[str]]] = None, urgency: Optional[UrgencyModel] = None):
+                 phrases: Optional[Dict[str, List[str]]] = None):
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._phrases = phrases or {}
         self._matcher = UrgentPhrases.from_dict(self._phrases)
-        self._urgency = urgency
         self._thresholds = Thresholds(**{k: float(config[k]) for k in Thresholds.__dataclass_fields__ if k in config})
 
     @staticmethod
@@ -343,17 +344,13 @@ class UrgentSafetyNet(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         self._phrases = load_phrases(Path(self._config["phrases_dir"]))
-        examples = _training_examples(training_data)
-        self._urgency = UrgencyModel.train([_classifier_text(m) for m in examples],
-                                           [m.get(INTENT) in EMERGENCY_INTENTS for m in examples])
-        _persist(self._storage, self._resource, urgent_phrases=self._phrases, urgency_model=self._urgency.pipeline)
+        _persist(self._storage, self._resource, urgent_phrases=self._phrases)
         return self._resource
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs) -> "UrgentSafetyNet":
-        restored = _restore(model_storage, resource, "urgent_phrases", "urgency_model")
-        phrases, pipeline = restored or ({}, None)
-        return cls(config, model_storage, resource, phrases, UrgencyModel(pipeline) if pipeline is not None else None)
+        restored = _restore(model_storage, resource, "urgent_phrases")
+        return cls(config, model_storage, resource, restored[0] if restored else {})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -362,8 +359,8 @@ class UrgentSafetyNet(GraphComponent):
                 continue
             intent = message.get(INTENT) or {}
             ranking = [(r["name"], r["confidence"]) for r in message.get(INTENT_RANKING_KEY) or []]
-            second = self._urgency.probability([_classifier_text(message)])[0] if self._urgency is not None else 0.0
-            decision = decide(ranking, message.get(EMERGENCY_MASS) or 0.0, message.get(CLAUSES) or [], second,
+            decision = decide(ranking, message.get(EMERGENCY_MASS) or 0.0, message.get(CLAUSES) or [],
+                              message.get(SECOND_OPINION) or 0.0,
                               self._matcher.match(text), self._thresholds, set(message.get("cue_kinds") or []))
             message.set("urgency", decision.as_dict(), add_to_output=True)
             if decision.level == "urgent":

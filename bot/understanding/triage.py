@@ -20,6 +20,10 @@ from bot.understanding.urgent import EMERGENCY_INTENTS
 # Sentence ends in the six languages' scripts, and the clause breaks people type instead.
 _BREAKS = re.compile(r"[.!?;\n\r؟۔।…]+|\s[-–—]+\s|,\s*(?=(?:but|pero|tiam sis|tab sis|laakiin|lekin|magar)\b)|[,،]\s*(?=(?:لیکن|مگر|แต่))")
 WINDOW_WORDS = 12  # an unpunctuated voice transcript is read in overlapping windows of this many words
+# A message is read clause by clause from this length on (shorter ones are one thought, and
+# scoring their pieces would cost time for nothing): words, or characters of Thai.
+LONG_WORDS = 12
+LONG_THAI_CHARS = 40
 
 
 def _is_thai(text: str) -> bool:
@@ -27,12 +31,15 @@ def _is_thai(text: str) -> bool:
 
 
 def clauses(text: str) -> list[str]:
-    """The message's clauses when it has more than one; [] for a single clause.
+    """The clauses of a long message when it has more than one; [] otherwise.
 
     Thai separates clauses with spaces (words are not spaced), so each space-separated run
     of Thai is one; long unpunctuated runs are read in overlapping windows."""
+    text = text or ""
+    if len(text.split()) < LONG_WORDS and not (_is_thai(text) and len(text) >= LONG_THAI_CHARS):
+        return []
     out: list[str] = []
-    for part in _BREAKS.split(text or ""):
+    for part in _BREAKS.split(text):
         part = part.strip(" ,،")
         if not part:
             continue
