@@ -219,3 +219,28 @@ def test_an_unclear_answer_keeps_the_case_urgent_and_asks_once_more(dialogue, un
     assert dialogue.respond(again.state, turn("2", None)).danger_answer == "denied"
     # Asked once more only: the next unclear message is handled as a message of its own.
     assert dialogue.respond(again.state, unclear).notes != ["urgency.ask"]
+
+
+@pytest.mark.parametrize("reply_text,intent,lang", [("ไม่แน่ใจ", "deny", "th"), ("ma garanayo", "find_detained_person", "so"),
+                                                     ("pata nahi", "find_detained_person", "ur"), ("no sé", "deny", "es")])
+def test_not_sure_never_lowers_a_possible_emergency(dialogue, reply_text, intent, lang):
+    asked = dialogue.respond(State(language=lang), unsure("...", language=lang))
+    reply = dialogue.respond(asked.state, turn(reply_text, intent, confidence=0.95, language=lang))
+    assert reply.danger_answer is None and reply.notes == ["urgency.ask"]
+    last = dialogue.respond(reply.state, turn(reply_text, intent, confidence=0.95, language=lang))
+    assert last.danger_answer is None and said(last, "escalation.recorded", lang, dialogue)
+
+
+@pytest.mark.parametrize("word,answer", [("sí", "confirmed"), ("nahi", "denied"), ("ไม่มี", "denied"), ("haa", "confirmed"),
+                                         ("tsis muaj", "denied")])
+def test_a_plain_yes_or_no_in_each_language_answers(dialogue, word, answer):
+    asked = dialogue.respond(State(language="en"), unsure("my cellmate has fever, he looks strange"))
+    assert dialogue.respond(asked.state, turn(word, None, confidence=0.0)).danger_answer == answer
+
+
+def test_zero_after_the_language_menu_reaches_a_person_in_any_language(dialogue):
+    menu = dialogue.respond(State(), Turn(text="أنا بحاجة إلى مساعدة", intent="out_of_scope", confidence=0.3,
+                                          language="ur", language_confidence=0.0, unserved="ar"))
+    reply = dialogue.respond(menu.state, Turn(text="0", language="en", language_confidence=0.0))
+    assert reply.escalation is not None and reply.escalation.reason == "request_human"
+    assert said(reply, "human.requested", "en", dialogue)

@@ -28,7 +28,6 @@ URGENT_IN_RANKING = 0.25  # an unsure parse with an emergency this likely is tre
 SOCIAL = {"greet", "goodbye", "thanks", "affirm", "deny"}
 
 DANGER_QUESTION = "urgency.ask"  # pending_menu while we wait for "1 yes / 2 no"
-ANSWER_CONFIDENCE = 0.7  # a yes or no in words must be this sure to count as the answer
 MAIN_MENU = {1: "menu.rights", 2: "menu.health", 3: "find_clinic", 4: "find_detained_person",
              5: "release_options", 6: "request_human", 7: "menu.language", 8: "menu.country"}
 RIGHTS_MENU = {1: "rights_general", 2: "right_to_lawyer", 3: "right_to_asylum", 4: "right_to_medical_care",
@@ -106,7 +105,7 @@ class Reply:
 @lru_cache(maxsize=4)
 def _keywords(data_dir: str) -> dict[str, set[str]]:
     from pathlib import Path
-    words: dict[str, set[str]] = {"menu": set(), "more": set()}
+    words: dict[str, set[str]] = {"menu": set(), "more": set(), "answer_yes": set(), "answer_no": set()}
     for path in sorted(Path(data_dir, "keywords").glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for kind in words:
@@ -153,6 +152,9 @@ class Dialogue:
         # language remembered or else English, with the menu after it.
         if lang is None or turn.unserved:
             urgent_intent = self._urgent_intent(turn, text)
+            if as_menu_choice(text) == 0 and not urgent_intent:  # "0 to reach a person", in any language
+                lang = state.language or "en"
+                return self._intent(replace(state, language=lang), _Out(self, lang, country), "request_human", turn)
             if not urgent_intent:
                 return self._unknown_language(state)
             lang = state.language or "en"
@@ -172,13 +174,18 @@ class Dialogue:
 
         # The answer to "is someone in danger right now?": a digit, or yes or no in words.
         if state.pending_menu == DANGER_QUESTION:
-            answer = self._danger_answer(as_menu_choice(text), turn)
+            answer = self._danger_answer(as_menu_choice(text), norm)
             if answer:
                 return self._danger_answered(state, out, answer, turn)
-            if self._unclear(turn, norm) and "asked_again" not in state.options:
-                # "not sure", "what?", "3": not an answer; the case stays urgent, ask once more.
-                out.say(DANGER_QUESTION)
-                return out.reply(replace(state, options=state.options[:2] + ("asked_again",)))
+            if self._short(text) and not self._urgent_intent(turn, text):
+                # "not sure", "what?", "3": not an answer; the case stays urgent. Ask once more,
+                # then say plainly that volunteers have it as urgent.
+                if "asked_again" not in state.options:
+                    out.say(DANGER_QUESTION)
+                    return out.reply(replace(state, options=state.options[:2] + ("asked_again",)))
+                out.say("escalation.recorded")
+                self._duty(out)
+                return out.reply(replace(state, pending_menu=None, options=()))
             state = replace(state, pending_menu=None, options=())  # another message: the case stays urgent
 
         # A single digit is a menu choice, whatever the model makes of it.
@@ -287,21 +294,20 @@ class Dialogue:
         new = replace(state, pending_menu=DANGER_QUESTION, options=(emergency, after), misunderstandings=0)
         return out.reply(new, Escalation("urgent", emergency, possible=True))
 
-    @staticmethod
-    def _danger_answer(choice: int | None, turn: Turn) -> str | None:
-        """1 or a plain yes: confirmed; 2 or a plain no: denied. Only a short, confident yes or
-        no counts in words: "no sé", "ไม่แน่ใจ" (not sure) must not lower a possible emergency."""
-        plain = turn.confidence >= ANSWER_CONFIDENCE and len(turn.text.split()) <= 4
-        if choice == 1 or (choice is None and turn.intent == "affirm" and plain):
+    def _danger_answer(self, choice: int | None, norm: str) -> str | None:
+        """1 or a plain yes (data/keywords: answer_yes) confirms; 2 or a plain no lowers. Nothing else
+        counts: "no sé", "ไม่แน่ใจ" (not sure) must never lower a possible emergency."""
+        word = norm.strip(" \"'.!?¿¡“”«»")
+        if choice == 1 or (choice is None and word in self.keywords["answer_yes"]):
             return "confirmed"
-        if choice == 2 or (choice is None and turn.intent == "deny" and plain):
+        if choice == 2 or (choice is None and word in self.keywords["answer_no"]):
             return "denied"
         return None
 
-    def _unclear(self, turn: Turn, norm: str) -> bool:
-        """A reply that is neither an answer nor a question of its own."""
-        return (as_menu_choice(turn.text) is not None or not norm or turn.intent in (None, "out_of_scope", "affirm", "deny")
-                or turn.confidence < self.settings.nlu_threshold)
+    @staticmethod
+    def _short(text: str) -> bool:
+        """A reply, not a message of its own: a few words (or a short Thai phrase)."""
+        return len(text.split()) <= 4 and len(text) <= 40
 
     def _danger_answered(self, state: State, out: "_Out", answer: str, turn: Turn) -> Reply:
         emergency, after = (state.options + ("emergency_medical", "out_of_scope"))[:2]
