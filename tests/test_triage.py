@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.understanding import triage
-from bot.understanding.cues import KINDS, cues_from
+from bot.understanding.cues import KINDS, cues_from, load_cues
 from bot.understanding.langid import LanguageIdentifier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,3 +120,9 @@ def test_denied_or_past_danger_needs_a_clearer_model_to_be_urgent():
     assert triage.decide(ranking, 0.45, [], 0.0, None, cues={"safe"}).level == "urgent"
     # An emergency ranked first is not second-guessed by a cue.
     assert triage.decide([("emergency_medical", 0.4)], 0.35, [], 0.0, None, cues={"safe"}).level == "urgent"
+
+
+def test_a_cue_file_with_an_unknown_kind_fails_training_with_its_name(tmp_path):
+    (tmp_path / "xx.yml").write_text("cues:\n  soon: [later]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="xx.yml: unknown cue kind 'soon'"):
+        load_cues(tmp_path)
