@@ -126,3 +126,9 @@ def test_a_cue_file_with_an_unknown_kind_fails_training_with_its_name(tmp_path):
     (tmp_path / "xx.yml").write_text("cues:\n  soon: [later]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="xx.yml: unknown cue kind 'soon'"):
         load_cues(tmp_path)
+
+
+def test_a_middling_clause_alone_does_not_ask():
+    """Thai clauses are short runs: one out of context ("does my child have rights?") is no reason to ask."""
+    parts = [(0.5, [("emergency_self_harm", 0.4)]), (0.01, [("child_rights", 0.9)])]
+    assert triage.decide([("child_rights", 0.8)], 0.05, parts, 0.0, None).level == "calm"

@@ -60,7 +60,7 @@ class Thresholds:
     """Probabilities in [0, 1]; defaults chosen by 5-fold cross-validation (see config.yml)."""
     urgent: float = 0.3         # emergency mass of the whole message: urgent at or above
     clause: float = 0.9         # emergency mass of one clause of a long message: urgent at or above
-    unsure: float = 0.2         # emergency mass (whole or clause) at or above this, below urgent: unsure
+    unsure: float = 0.2         # emergency mass of the whole message at or above this, below urgent: unsure
     second: float = 0.6         # the urgent/not-urgent model at or above this, when calm otherwise: unsure
     calmed_urgent: float = 0.4  # with a calming cue and a calm likeliest intent, urgent only at or above
     # An urgent phrase ("they beat me") is urgent unless the message says it is past, supposed,
@@ -124,10 +124,10 @@ def decide(ranking: Ranking, mass: float, parts: list[tuple[float, Ranking]], se
         return Decision("unsure" if cautious else "urgent", likeliest, score, "model")
     if part_mass >= t.clause:
         return Decision("urgent", _emergency_in(part_ranking) or likeliest, score, "clause")
-    if score >= t.unsure:
-        source = "model" if mass >= t.unsure else "clause"
-        return Decision("unsure", likeliest if mass >= part_mass else _emergency_in(part_ranking) or likeliest,
-                        score, source)
+    # A clause out of its message (Thai clauses are short runs) is too little to ask about:
+    # only a whole message's score makes it unsure.
+    if mass >= t.unsure:
+        return Decision("unsure", likeliest, score, "model")
     if second >= t.second:
         return Decision("unsure", likeliest, score, "second_opinion")
     return Decision("calm", None, score, "none")
