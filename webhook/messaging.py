@@ -10,13 +10,13 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.conversation import content
 from bot.conversation.dialogue import Dialogue, say
-from bot.handoff import cases, escalations, inbox
+from bot.handoff import cases, escalations, inbox, jobs
 from bot.settings import get_settings
 from bot.store import storage
 from bot.store.privacy import pseudonymise
 from bot.understanding.langid import script_of
 from webhook import sms
-from webhook.rasa_client import RasaUnavailable, converse
+from webhook.rasa_client import RasaUnavailable, converse, triage
 from webhook.security import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,18 @@ def inbound():
     _safe(lambda: storage.save_profile(sender, last_inbound=f"{time.time():.0f}", channel=channel))
     held = _safe(cases.held_case, sender)
     if held:
-        # A volunteer holds this conversation: the assistant stays silent, the volunteer reads it.
+        # A volunteer holds this conversation: the assistant stays silent, the volunteer reads
+        # it; but an emergency is answered at once and the volunteer is alerted.
         media = int(form.get("NumMedia", "0") or 0)
         _safe(cases.append, held, "person", text + (f" [{media} attachment(s)]" if media else ""))
-        return twiml()
+        emergency = _held_emergency(text)
+        if not emergency:
+            return twiml()
+        _safe(cases.raise_to_urgent, held, emergency)
+        _safe(jobs.alert_holder, held)
+        lang, country = _language(sender, text), (_safe(storage.load_profile, sender, default={}) or {}).get("country")
+        return twiml(_format([say(content.emergency_id(emergency, country or get_settings().country), lang, country)],
+                             channel, lang))
 
     metadata = {"channel": channel}
     latitude, longitude = form.get("Latitude"), form.get("Longitude")
@@ -117,6 +125,16 @@ def inbound():
         return _fallback(sender, channel, text, str(error))
     lang = _language(sender, text)
     return twiml(_format(replies, channel, lang))
+
+
+def _held_emergency(text: str) -> str | None:
+    """The emergency in a message the assistant will not answer: the NLU's triage when Rasa
+    answers in time, else the reviewed phrase lists."""
+    parse = triage(current_app.config["PUENTE"].rasa_url, text)
+    urgency = parse.get("urgency") or {}
+    if urgency:
+        return urgency.get("intent") if urgency.get("level") == "urgent" else None
+    return Dialogue(get_settings()).urgent.match(text)
 
 
 def _fallback(sender: str, channel: str, text: str, reason: str) -> Response:

@@ -23,3 +23,14 @@ def converse(rasa_url: str, sender: str, text: str, metadata: dict, timeout: flo
     if not texts:  # Rasa answered but its action server did not: the same as no answer
         raise RasaUnavailable("empty reply")
     return texts
+
+
+def triage(rasa_url: str, text: str, timeout: float = 3.0) -> dict:
+    """Rasa's parse of one message (`urgency`, `intent`, `language`), for a conversation the
+    assistant does not answer (a volunteer holds it). {} when Rasa cannot answer in time."""
+    try:
+        response = _session.post(f"{rasa_url}/model/parse", json={"text": text}, timeout=(1.0, timeout))
+        response.raise_for_status()
+        return response.json()
+    except (requests.RequestException, ValueError):
+        return {}

@@ -12,7 +12,7 @@ import time
 
 import redis
 
-from bot.handoff.escalations import CASE, QUEUE
+from bot.handoff.escalations import CASE, QUEUE, queue_score
 from bot.settings import get_settings
 from bot.store import storage
 
@@ -71,6 +71,22 @@ def append(case_id: str, author: str, text: str, **extra) -> dict:
                 return entry
             except redis.WatchError:
                 continue
+
+
+def raise_to_urgent(case_id: str, reason: str) -> bool:
+    """An emergency in a case already open or held: the case becomes urgent (its reason the
+    emergency) and sorts with the urgent ones. Returns False when it was urgent already."""
+    r = storage.client()
+    key = CASE.format(case_id)
+    case = r.hgetall(key)
+    if not case or case.get("priority") == "urgent":
+        return False
+    fields = {"priority": "urgent", "reason": reason, "raised": f"{time.time():.3f}"}
+    pipe = r.pipeline(transaction=True)
+    pipe.hset(key, mapping=fields)
+    pipe.zadd(QUEUE, {case_id: queue_score({**case, **fields})}, xx=True)
+    pipe.execute()
+    return True
 
 
 def close(case_id: str, volunteer_id: str, outcome: str) -> dict | None:

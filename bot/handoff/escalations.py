@@ -64,7 +64,8 @@ def _deadline(reason: str, text: str, now: float) -> dict:
     return {"deadline": f"{deadline:.0f}"} if deadline else {}
 
 
-def _score(case: dict) -> float:
+def queue_score(case: dict) -> float:
+    """Where a case sorts in the open queue (lower first)."""
     # Urgent cases sort before every normal one; within a priority, oldest first, except
     # deportations with a stated deadline, which go first, nearest deadline first.
     if case.get("deadline"):
@@ -75,7 +76,7 @@ def _score(case: dict) -> float:
 def _write(r: redis.Redis, case: dict) -> None:
     pipe = r.pipeline(transaction=True)
     pipe.hset(CASE.format(case["id"]), mapping=case)
-    pipe.zadd(QUEUE, {case["id"]: _score(case)})
+    pipe.zadd(QUEUE, {case["id"]: queue_score(case)})
     pipe.sadd(BY_SENDER.format(case["sender"]), case["id"])
     pipe.expire(BY_SENDER.format(case["sender"]), get_settings().data_ttl_seconds)
     pipe.execute()
@@ -154,7 +155,7 @@ def answer_danger(sender: str, answer: str) -> int:
         pipe = r.pipeline(transaction=True)
         pipe.hset(key, mapping=fields)
         if case.get("state") == "waiting":
-            pipe.zadd(QUEUE, {case_id: _score({**case, **fields})}, xx=True)
+            pipe.zadd(QUEUE, {case_id: queue_score({**case, **fields})}, xx=True)
         pipe.execute()
         changed += 1
     return changed

@@ -22,6 +22,7 @@ ESCALATION_MARK = "puente:notify:escalation:{}:{}"  # set once per case and stag
 NOTIFY_NEW_CASE = "bot.handoff.notify.notify_new_case"
 ESCALATE_IF_UNCLAIMED = "bot.handoff.notify.escalate_if_unclaimed"
 SWEEP = "bot.handoff.notify.sweep"
+ALERT_HOLDER = "bot.handoff.notify.alert_holder"
 JOB_FAILED = "bot.handoff.notify.job_failed"
 
 
@@ -62,3 +63,8 @@ def schedule_escalation(case_id: str, stage: int) -> None:
 def enqueue_sweep() -> None:
     """Asks the worker to look for waiting cases that were never notified (bot.handoff.notify.sweep)."""
     queue().enqueue(SWEEP, job_id="notify-sweep", job_timeout=120, result_ttl=60)
+
+
+def alert_holder(case_id: str) -> None:
+    """An emergency in a conversation a volunteer holds: text that volunteer at once."""
+    queue().enqueue(ALERT_HOLDER, case_id, **job_options(f"alert-holder-{case_id}"))

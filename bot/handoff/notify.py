@@ -80,6 +80,23 @@ def notify_new_case(case_id: str) -> dict:
                     nobody="Nobody is on call and no coordinator is set: nobody was notified.")
 
 
+HELD_EMERGENCY_STAGE = 3  # after 0 (new case), 1 (every on-call volunteer), 2 (the coordinator)
+
+
+def alert_holder(case_id: str) -> dict:
+    """The person whose conversation a volunteer holds wrote an emergency: tell that volunteer
+    (or the coordinator, when the holder has left the roster)."""
+    case = storage.client().hgetall(CASE.format(case_id))
+    if not case or case.get("state") != "claimed":
+        return {"case": case_id, "skipped": "not held"}
+    holder = volunteers.get(case.get("claimed_by", "")) if case.get("claimed_by") else None
+    coordinator = volunteers.coordinator()
+    targets = [holder] if holder else ([coordinator] if coordinator else [])
+    text = f"Puente: EMERGENCY now in the case you hold, {case_id} ({_about(case)}). {_link(case_id)}"
+    return _deliver(case, HELD_EMERGENCY_STAGE, targets, text,
+                    nobody="The volunteer holding the case is not on the roster and no coordinator is set.")
+
+
 def escalate_if_unclaimed(case_id: str, stage: int = 1) -> dict:
     case = storage.client().hgetall(CASE.format(case_id))
     if not case or case.get("state") != "waiting":

@@ -112,3 +112,28 @@ def test_undeliverable_reply_is_shown_with_the_reason(webhook_app, phone, team, 
     client.post(f"/console/cases/{case['id']}/reply", data={"csrf": csrf(page), "text": "hola?"})
     transcript = client.get(f"/console/cases/{case['id']}/transcript.frag").get_data(as_text=True)
     assert "STOP" in transcript
+
+
+@pytest.mark.parametrize("lang,ask,emergency", [
+    ("es", "quiero hablar con una persona por favor", "me estan golpeando ahora mismo, no puedo respirar"),
+    ("en", "can i talk to a real person please", "they are beating me right now, i cant breathe"),
+])
+def test_an_emergency_in_a_held_conversation_is_answered_and_alerts_the_volunteer(
+        webhook_app, phone, team, fake_twilio, redis_client, lang, ask, emergency):
+    """A volunteer holds a normal case; the person writes an emergency: the guidance goes back
+    at once, the case becomes urgent, and the volunteer who holds it gets an SMS."""
+    from bot.store.privacy import pseudonymise
+    from tests.integration.test_webhook import expected, joined
+
+    assert expected("human.requested", lang) in joined(phone.text(ask))
+    sender = pseudonymise(phone.number)
+    [case] = [c for c in escalations.open_cases() if c["sender"] == sender and c["priority"] == "normal"]
+    holder = team["es"]
+    assert cases.claim(case["id"], holder["id"])
+    reply = joined(phone.text(emergency))
+    assert "911" in reply and cases.get(case["id"])["priority"] == "urgent"
+    alerts = fake_twilio.wait_for(lambda ms: [m for m in ms if case["id"] in m["Body"] and "EMERGENCY" in m["Body"]],
+                                  timeout=15)
+    assert [m["To"] for m in alerts if "EMERGENCY" in m["Body"]] == [volunteers.phone_of(holder)]
+    # A calm message in the held conversation stays with the volunteer, unanswered by the assistant.
+    assert phone.text("gracias" if lang == "es" else "thank you") == []
