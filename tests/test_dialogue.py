@@ -244,3 +244,11 @@ def test_zero_after_the_language_menu_reaches_a_person_in_any_language(dialogue)
     reply = dialogue.respond(menu.state, Turn(text="0", language="en", language_confidence=0.0))
     assert reply.escalation is not None and reply.escalation.reason == "request_human"
     assert said(reply, "human.requested", "en", dialogue)
+
+
+def test_emoji_and_empty_messages_never_add_up_to_a_misunderstood_case(dialogue):
+    state = State(language="en")
+    for text in ("👍", "👍👍", "", "👍"):
+        reply = dialogue.respond(state, turn(text, "out_of_scope", 0.2, "en", 0.0))
+        assert reply.escalation is None and reply.state.misunderstandings == 0
+        state = reply.state

@@ -1,6 +1,7 @@
 """Escalations are kept in Redis, and on disk when Redis is down, then moved back: never lost."""
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -77,3 +78,9 @@ def test_an_answer_about_danger_keeps_or_lowers_the_possible_case(redis_client):
     # Below every urgent case now, and before the later normal one.
     assert [c["id"] for c in escalations.open_cases()] == [late["id"], asked["id"], other["id"]]
     assert escalations.answer_danger("p_possible", "confirmed") == 0  # answered already
+
+
+def test_the_whole_message_is_kept_for_the_volunteer(redis_client):
+    text = "hello, some background. " * 100 + "they are beating me now"
+    case = escalations.new_case("p_long", "urgent", "emergency_abuse", "en", "whatsapp", "US", text)
+    assert len(text) > 2000 and json.loads(case["transcript"])[0]["text"] == text

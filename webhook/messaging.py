@@ -82,8 +82,13 @@ def inbound():
     keyword = text.strip().upper()
 
     if keyword in STOP_WORDS:
-        # Twilio (or the carrier) confirms the opt-out itself; we only stop writing.
+        # Twilio (or the carrier) confirms the opt-out itself; we only stop writing, and a
+        # volunteer holding the conversation sees it at once rather than when a reply fails.
         _safe(lambda: storage.client().set(storage.OPT_OUT.format(sender), 1))
+        held = _safe(cases.held_case, sender)
+        if held:
+            _safe(lambda: cases.append(held, "system", "The person texted STOP: replies can no longer reach them.",
+                                       by="Puente"))
         return twiml()
     if keyword in START_WORDS:
         _safe(lambda: storage.client().delete(storage.OPT_OUT.format(sender)))

@@ -204,10 +204,11 @@ class Dialogue:
             reply = self._place_given(state, out, turn)
             if reply:
                 return reply
-        if not norm:
-            return self._misunderstood(state, out, "input.empty", turn)
-        if not has_words(text):
-            return self._misunderstood(state, out, "input.emoji", turn)
+        # Empty and emoji-only messages are answered, but never count toward handing a person
+        # over as "misunderstood": three thumbs-up are no reason to text a volunteer.
+        if not norm or not has_words(text):
+            out.say("input.empty" if not norm else "input.emoji", extra="menu.hint")
+            return out.reply(state)
         keyword = norm.strip(" \"'.!?¿¡“”«»")
         if keyword in self.keywords["more"]:
             return self._more(state, out)

@@ -12,7 +12,7 @@ import time
 
 import redis
 
-from bot.handoff.escalations import CASE, QUEUE, queue_score
+from bot.handoff.escalations import CASE, MESSAGE_CHARS, QUEUE, queue_score
 from bot.settings import get_settings
 from bot.store import storage
 
@@ -57,7 +57,7 @@ def append(case_id: str, author: str, text: str, **extra) -> dict:
     """Adds a line to the case's transcript (kept short: the recent turns only)."""
     r = storage.client()
     key = CASE.format(case_id)
-    entry = {"from": author, "text": text[:2000], "at": round(time.time(), 3), **extra}
+    entry = {"from": author, "text": text[:MESSAGE_CHARS], "at": round(time.time(), 3), **extra}
     with r.pipeline() as pipe:
         while True:
             try:

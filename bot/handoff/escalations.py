@@ -22,6 +22,9 @@ from bot.store import storage
 
 log = logging.getLogger(__name__)
 CASE = "puente:case:{}"
+# The whole message is kept for the volunteer: Twilio delivers at most 1,600 characters by SMS
+# and 4,096 by WhatsApp, so nothing a person can send is cut.
+MESSAGE_CHARS = 4096
 QUEUE = "puente:cases:open"          # sorted set: urgent first, then oldest first
 BY_SENDER = "puente:cases:sender:{}"  # set of case ids per pseudonymous sender
 PRIORITY_RANK = {"urgent": 0, "normal": 1}
@@ -37,7 +40,7 @@ def new_case(sender: str, priority: str, reason: str, language: str, channel: st
     """A case as a flat dict of strings (a Redis hash). `possible`: urgent because the triage
     was unsure; the person was asked whether someone is in danger now (see answer_danger)."""
     now = time.time()
-    transcript = [{"from": "person", "text": text[:2000], "at": round(now, 3)}]
+    transcript = [{"from": "person", "text": text[:MESSAGE_CHARS], "at": round(now, 3)}]
     # What the assistant answered, so the volunteer knows what the person was already told.
     transcript += [{"from": "assistant", "text": reply, "at": round(now, 3)} for reply in replies or []]
     return {

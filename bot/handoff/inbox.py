@@ -8,7 +8,10 @@ import time
 
 import redis
 
-from bot.handoff.escalations import _spool_lock  # one lock for every spool file in var/
+from bot.handoff.escalations import (  # one lock for every spool file in var/
+    MESSAGE_CHARS,
+    _spool_lock,
+)
 from bot.settings import get_settings
 from bot.store import storage
 
@@ -17,7 +20,7 @@ PENDING = "puente:inbox:pending"
 
 
 def keep(sender: str, channel: str, text: str, language: str | None) -> str:
-    item = {"sender": sender, "channel": channel, "text": text[:2000], "language": language or "",
+    item = {"sender": sender, "channel": channel, "text": text[:MESSAGE_CHARS], "language": language or "",
             "at": round(time.time(), 3)}
     try:
         r = storage.client()

@@ -137,3 +137,6 @@ def test_an_emergency_in_a_held_conversation_is_answered_and_alerts_the_voluntee
     assert [m["To"] for m in alerts if "EMERGENCY" in m["Body"]] == [volunteers.phone_of(holder)]
     # A calm message in the held conversation stays with the volunteer, unanswered by the assistant.
     assert phone.text("gracias" if lang == "es" else "thank you") == []
+    # STOP shows on the case at once, not when the volunteer's next reply fails.
+    phone.text("STOP")
+    assert any("texted STOP" in line["text"] for line in cases.get(case["id"])["transcript"])
