@@ -110,9 +110,10 @@ def inbound():
             return twiml()
         _safe(cases.raise_to_urgent, held, emergency)
         _safe(jobs.alert_holder, held)
-        lang, country = _language(sender, text), (_safe(storage.load_profile, sender, default={}) or {}).get("country")
-        return twiml(_format([say(content.emergency_id(emergency, country or get_settings().country), lang, country)],
-                             channel, lang))
+        # In the person's language, with their country's numbers (remembered in the profile).
+        country = (_safe(storage.load_profile, sender, default={}) or {}).get("country") or get_settings().country
+        lang = _language(sender, text)
+        return twiml(_format([say(content.emergency_id(emergency, country), lang, country)], channel, lang))
 
     metadata = {"channel": channel}
     latitude, longitude = form.get("Latitude"), form.get("Longitude")

@@ -12,7 +12,8 @@ import time
 
 import redis
 
-from bot.handoff.escalations import CASE, MESSAGE_CHARS, QUEUE, queue_score
+from bot.handoff import escalations
+from bot.handoff.escalations import CASE, MESSAGE_CHARS, QUEUE
 from bot.settings import get_settings
 from bot.store import storage
 
@@ -76,16 +77,10 @@ def append(case_id: str, author: str, text: str, **extra) -> dict:
 def raise_to_urgent(case_id: str, reason: str) -> bool:
     """An emergency in a case already open or held: the case becomes urgent (its reason the
     emergency) and sorts with the urgent ones. Returns False when it was urgent already."""
-    r = storage.client()
-    key = CASE.format(case_id)
-    case = r.hgetall(key)
+    case = storage.client().hgetall(CASE.format(case_id))
     if not case or case.get("priority") == "urgent":
         return False
-    fields = {"priority": "urgent", "reason": reason, "raised": f"{time.time():.3f}"}
-    pipe = r.pipeline(transaction=True)
-    pipe.hset(key, mapping=fields)
-    pipe.zadd(QUEUE, {case_id: queue_score({**case, **fields})}, xx=True)
-    pipe.execute()
+    escalations.update(case_id, case, {"priority": "urgent", "reason": reason, "raised": f"{time.time():.3f}"})
     return True
 
 

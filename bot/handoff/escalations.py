@@ -155,13 +155,18 @@ def answer_danger(sender: str, answer: str) -> int:
         fields = {"possible": answer}
         if answer == "denied":
             fields["priority"] = "normal"
-        pipe = r.pipeline(transaction=True)
-        pipe.hset(key, mapping=fields)
-        if case.get("state") == "waiting":
-            pipe.zadd(QUEUE, {case_id: queue_score({**case, **fields})}, xx=True)
-        pipe.execute()
+        update(case_id, case, fields)
         changed += 1
     return changed
+
+
+def update(case_id: str, case: dict, fields: dict[str, str]) -> None:
+    """Writes new fields (priority, reason...) on a recorded case and re-sorts it in the open
+    queue, atomically. Raises redis.RedisError when Redis cannot be reached."""
+    pipe = storage.client().pipeline(transaction=True)
+    pipe.hset(CASE.format(case_id), mapping=fields)
+    pipe.zadd(QUEUE, {case_id: queue_score({**case, **fields})}, xx=True)  # only while it is queued
+    pipe.execute()
 
 
 def open_cases(limit: int = 100) -> list[dict]:
