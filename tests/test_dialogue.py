@@ -252,3 +252,19 @@ def test_emoji_and_empty_messages_never_add_up_to_a_misunderstood_case(dialogue)
         reply = dialogue.respond(state, turn(text, "out_of_scope", 0.2, "en", 0.0))
         assert reply.escalation is None and reply.state.misunderstandings == 0
         state = reply.state
+
+
+@pytest.mark.parametrize("content", ["answer_no: no danger\n", "answer_yes: [yes]\n"])
+def test_a_keyword_list_that_is_a_string_or_a_boolean_is_refused(tmp_path, content):
+    from bot.conversation.dialogue import _keywords
+
+    (tmp_path / "keywords").mkdir()
+    (tmp_path / "keywords" / "xx.yml").write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match="xx.yml: answer_"):
+        _keywords(str(tmp_path))
+
+
+def test_an_urgent_triage_without_an_intent_is_still_an_emergency(dialogue):
+    reply = dialogue.respond(State(language="en"), Turn(text="help", intent="out_of_scope", confidence=0.2,
+                                                         language="en", language_confidence=0.99, urgency="urgent"))
+    assert reply.escalation.priority == "urgent" and said(reply, "emergency.medical", "en", dialogue)

@@ -132,3 +132,16 @@ def test_a_middling_clause_alone_does_not_ask():
     """Thai clauses are short runs: one out of context ("does my child have rights?") is no reason to ask."""
     parts = [(0.5, [("emergency_self_harm", 0.4)]), (0.01, [("child_rights", 0.9)])]
     assert triage.decide([("child_rights", 0.8)], 0.05, parts, 0.0, None).level == "calm"
+
+
+@pytest.mark.parametrize("items", ["today", ["."]])
+def test_a_cue_list_that_would_match_everything_is_refused(tmp_path, items):
+    (tmp_path / "xx.yml").write_text(yaml.safe_dump({"cues": {"now": items}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="xx.yml: cues.now must be a list"):
+        load_cues(tmp_path)
+
+
+@pytest.mark.parametrize("value", [30, -0.1])
+def test_a_threshold_that_is_not_a_probability_is_refused(value):
+    with pytest.raises(ValueError, match="urgent"):
+        triage.Thresholds(urgent=value)

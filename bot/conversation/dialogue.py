@@ -109,7 +109,12 @@ def _keywords(data_dir: str) -> dict[str, set[str]]:
     for path in sorted(Path(data_dir, "keywords").glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for kind in words:
-            words[kind] |= {normalise(str(w)) for w in doc.get(kind) or []}
+            items = doc.get(kind) or []
+            if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
+                # A string would make each letter a keyword ("o" lowering an emergency); an
+                # unquoted yes or no is a YAML boolean.
+                raise ValueError(f"{path.name}: {kind} must be a list of quoted words")
+            words[kind] |= {normalise(w) for w in items}
     return words
 
 
@@ -256,7 +261,9 @@ class Dialogue:
         if turn.urgency is not None:
             # The NLU's triage read the whole message with the phrases, the models and the
             # cues; repeating a cruder check here would only bring its false alarms back.
-            return turn.urgency_intent if turn.urgency == "urgent" else None
+            if turn.urgency == "urgent":
+                return turn.urgency_intent if turn.urgency_intent in EMERGENCY_INTENTS else "emergency_medical"
+            return None
         phrase_hit = self.urgent.match(text)
         if phrase_hit:
             return phrase_hit

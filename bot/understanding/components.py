@@ -170,7 +170,11 @@ class LanguageDetector(GraphComponent):
         if not texts:
             raise ValueError("no NLU example carries metadata.language; see data/nlu/<lang>.yml")
         unserved = []
-        path = Path(getattr(self, "_unserved_file", None) or "")
+        configured = getattr(self, "_unserved_file", None)
+        path = Path(configured or "")
+        if configured and not path.is_file():
+            # Without it Persian and Arabic would be answered as Urdu: refuse to train.
+            raise FileNotFoundError(f"LanguageDetector unserved_file not found: {configured}")
         if path.is_file():
             rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
             unserved = [(row["text"], row["lang"]) for row in rows]

@@ -29,7 +29,11 @@ def load_cues(directory: Path) -> dict[str, list[str]]:
         for kind, items in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cues") or {}).items():
             if kind not in KINDS:
                 raise ValueError(f"{path.name}: unknown cue kind {kind!r} (known: {', '.join(KINDS)})")
-            merged[kind] += [str(i) for i in items or [] if str(i).strip()]
+            if not isinstance(items, list) or not all(any(ch.isalnum() for ch in str(i)) or not str(i).isascii()
+                                                      for i in items):
+                # A string instead of a list would make every letter a cue; "." would match everything.
+                raise ValueError(f"{path.name}: cues.{kind} must be a list of words or emoji")
+            merged[kind] += [str(i) for i in items if str(i).strip()]
     return merged
 
 

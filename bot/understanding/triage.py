@@ -72,6 +72,11 @@ class Thresholds:
     phrase_floor: float = 0.2
     phrase_override: float = 0.4
 
+    def __post_init__(self) -> None:
+        for name, value in self.__dict__.items():
+            if not 0.0 <= value <= 1.0:  # "30" for 0.3 would silence the model: refuse it
+                raise ValueError(f"triage threshold {name}={value!r} must be a probability in [0, 1]")
+
 
 @dataclass(frozen=True)
 class Decision:
