@@ -67,13 +67,19 @@ class ActionAnswer(Action):
         # In a thread: the first clinic question reads the directory and the place names from disk.
         reply = await asyncio.to_thread(Dialogue(settings).respond, state, Turn.from_parse(tracker.latest_message))
 
+        text = tracker.latest_message.get("text") or ""
+        if metadata.get("attachments"):
+            text += f" [attachment not read: {', '.join(map(str, metadata['attachments']))}]"
         if reply.escalation:
             case = escalations.new_case(
                 sender, reply.escalation.priority, reply.escalation.reason, reply.state.language or "en",
                 metadata.get("channel", "rest"), reply.state.country or settings.country,
-                tracker.latest_message.get("text") or "", reply.messages, possible=reply.escalation.possible)
+                text, reply.messages, possible=reply.escalation.possible)
             # record() itself falls back to the disk spool; it never raises for Redis errors.
+            # A person with a case open already: this joins it (bot.handoff.escalations).
             await asyncio.to_thread(escalations.record, case)
+        else:
+            await _safely(escalations.note_message, sender, text, reply.messages)
         if reply.danger_answer:
             await _safely(escalations.answer_danger, sender, reply.danger_answer)
         await _safely(lambda: storage.save_profile(sender, language=reply.state.language, country=reply.state.country,

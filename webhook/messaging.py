@@ -10,7 +10,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.conversation import content
 from bot.conversation.dialogue import Dialogue, say
-from bot.handoff import cases, escalations, inbox, jobs
+from bot.handoff import cases, escalations, inbox
 from bot.settings import get_settings
 from bot.store import storage
 from bot.store.privacy import pseudonymise
@@ -99,38 +99,59 @@ def inbound():
     # The one raw address kept, sealed, so that a volunteer's reply can reach the person.
     _safe(cases.remember_contact, sender, raw_from)
     _safe(lambda: storage.save_profile(sender, last_inbound=f"{time.time():.0f}", channel=channel))
+    attachments = attachment_types(form)
+    unread = [say("input.media_unread", _language(sender, text))] if attachments else []
     held = _safe(cases.held_case, sender)
     if held:
         # A volunteer holds this conversation: the assistant stays silent, the volunteer reads
-        # it; but an emergency is answered at once and the volunteer is alerted.
-        media = int(form.get("NumMedia", "0") or 0)
-        _safe(cases.append, held, "person", text + (f" [{media} attachment(s)]" if media else ""))
+        # it; but an emergency is answered at once, and the case raised and alerted.
+        _safe(cases.append, held, "person", with_attachments(text, attachments))
         emergency = _held_emergency(text)
+        lang = _language(sender, text)
         if not emergency:
-            return twiml()
-        _safe(cases.raise_to_urgent, held, emergency)
-        _safe(jobs.alert_holder, held)
+            return twiml(_format(unread, channel, lang))
+        _safe(escalations.raise_for_emergency, held, emergency)
         # In the person's language, with their country's numbers (remembered in the profile).
         country = (_safe(storage.load_profile, sender, default={}) or {}).get("country") or get_settings().country
-        lang = _language(sender, text)
-        return twiml(_format([say(content.emergency_id(emergency, country), lang, country)], channel, lang))
+        return twiml(_format([say(content.emergency_id(emergency, country), lang, country)] + unread, channel, lang))
 
     metadata = {"channel": channel}
     latitude, longitude = form.get("Latitude"), form.get("Longitude")
     if latitude and longitude:
         metadata["location"] = {"latitude": float(latitude), "longitude": float(longitude),
                                 "label": form.get("Label") or form.get("Address") or ""}
-    if int(form.get("NumMedia", "0") or 0) > 0 and not text.strip() and "location" not in metadata:
+    if attachments and not text.strip() and "location" not in metadata:
         lang = _language(sender, text)
-        return twiml(_format([say("input.media", lang)], channel, lang))
+        reply = say("input.media", lang)
+        # A case waiting for a volunteer still shows that something was sent, and what.
+        _safe(escalations.note_message, sender, with_attachments("", attachments), [reply])
+        return twiml(_format([reply], channel, lang))
+    if attachments:
+        metadata["attachments"] = attachments
 
     config = current_app.config["PUENTE"]
     try:
         replies = converse(config.rasa_url, sender, text, metadata, config.reply_timeout)
     except RasaUnavailable as error:
-        return _fallback(sender, channel, text, str(error))
+        return _fallback(sender, channel, with_attachments(text, attachments), str(error))
     lang = _language(sender, text)
-    return twiml(_format(replies, channel, lang))
+    return twiml(_format(replies + unread, channel, lang))
+
+
+def attachment_types(form) -> list[str]:
+    """The content types of a message's attachments ("image/jpeg", "audio/ogg"...), from
+    Twilio's NumMedia and MediaContentType{i}; at most ten, as Twilio sends."""
+    count = form.get("NumMedia", "0")
+    count = min(int(count), 10) if count.isdigit() else 0
+    return [(form.get(f"MediaContentType{i}") or "unknown type")[:80] for i in range(count)]
+
+
+def with_attachments(text: str, attachments: list[str]) -> str:
+    """The message as the volunteer reads it: its text, then a note of what could not be read."""
+    if not attachments:
+        return text
+    note = f"[attachment not read: {', '.join(attachments)}]"
+    return f"{text} {note}" if text.strip() else note
 
 
 def _held_emergency(text: str) -> str | None:

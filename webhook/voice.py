@@ -1,8 +1,10 @@
 """POST /twilio/voice and its follow-ups: the phone menus for people calling from detention.
 
 Keypad first (facility phones, little time, no literacy needed), speech where Twilio
-recognises the language. Every prompt repeats on silence or a wrong key; it never hangs up
-on a person who has not chosen to leave.
+recognises the language. Every silence, wrong key and unrecognised answer, in every menu,
+counts toward one limit per call (bot.handoff.calls); past it the caller is put through
+to the volunteers, and when nobody accepts the call, to voicemail. No path hangs up on a
+person who has not chosen to leave.
 """
 from __future__ import annotations
 
@@ -16,10 +18,9 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from bot.conversation import content
 from bot.conversation.dialogue import Dialogue, say
 from bot.conversation.languages import LANGUAGES
-from bot.handoff import escalations
+from bot.handoff import calls, escalations
 from bot.settings import get_settings
 from bot.store import storage
-from bot.store.privacy import pseudonymise
 from bot.store.secrets_box import seal
 from bot.understanding.urgent import EMERGENCY_INTENTS
 from webhook.messaging import first_time
@@ -33,8 +34,10 @@ TTS = {"en": "en-US", "es": "es-MX", "th": "th-TH"}
 SPEECH = {"en": "en-US", "es": "es-MX", "th": "th-TH", "ur": "ur-PK"}
 ENGLISH_NAMES = {"en": "English", "es": "Spanish", "th": "Thai", "hmn": "Hmong", "so": "Somali", "ur": "Urdu"}
 TOPICS = {"1": "rights_general", "2": "covid_info", "3": "find_clinic"}
-MAX_TRIES = 4          # silences or wrong keys before a person is put through to a volunteer
-MAX_VOLUNTEERS = 10    # Twilio dials at most ten numbers at once
+MAX_TRIES = 4   # silences, wrong keys and unrecognised answers per call before a person is dialled
+ACCEPT_KEY = "1"
+# The menus a silence or a wrong answer sends the caller back to (nothing else may be named in a URL).
+RETRY_TO = {"menu": "/menu", "topics": "/topics", "answer": "/answer"}
 
 
 def _xml(response: VoiceResponse) -> Response:
@@ -52,17 +55,38 @@ def _lang() -> str:
 
 
 def _tries() -> int:
-    return int(request.args.get("n", "0") or 0)
+    value = request.args.get("n", "0")
+    return int(value) if value.isdigit() else 0
+
+
+def _call_sid() -> str:
+    return request.form.get("CallSid", "")
+
+
+def _caller() -> str:
+    return calls.caller_id(request.form.get("From", ""), _call_sid())
+
+
+def _country() -> str:
+    try:
+        return storage.load_profile(_caller()).get("country") or get_settings().country
+    except Exception:  # noqa: BLE001 - the deployment's country rather than no guidance
+        return get_settings().country
 
 
 def _recording(lang: str, msgid: str) -> str | None:
     return (get_settings().org.get("voice_recordings") or {}).get(lang, {}).get(msgid)
 
 
-def _speak(target, msgid: str, lang: str, **extra) -> bool:
+def has_voice(lang: str, msgid: str) -> bool:
+    """Whether msgid can be heard in lang: Twilio speaks the language, or a recording exists."""
+    return lang in TTS or bool(_recording(lang, msgid))
+
+
+def _speak(target, msgid: str, lang: str, country: str | None = None, **extra) -> bool:
     """Says msgid in lang, or plays its recording; False when neither is possible."""
     if lang in TTS:
-        target.say(say(msgid, lang, **extra), language=TTS[lang])
+        target.say(say(msgid, lang, country, **extra), language=TTS[lang])
         return True
     url = _recording(lang, msgid)
     if url:
@@ -71,15 +95,28 @@ def _speak(target, msgid: str, lang: str, **extra) -> bool:
     return False
 
 
-def _speak_or_english(target, msgid: str, lang: str) -> None:
+def _speak_or_english(target, msgid: str, lang: str, country: str | None = None) -> None:
     """In the caller's language where possible; else in English rather than silence."""
-    if not _speak(target, msgid, lang):
-        target.say(say(msgid, "en"), language=TTS["en"])
+    if not _speak(target, msgid, lang, country):
+        target.say(say(msgid, "en", country), language=TTS["en"])
 
 
-def _no_recording(target) -> None:
-    for lang in ("en", "es"):
-        target.say(say("voice.no_recording", lang), language=TTS[lang])
+def _retry(response: VoiceResponse, back_to: str, lang: str, msgid: str, **params) -> Response:
+    """One more silence, wrong key or unrecognised answer on this call: say so and go back,
+    or, past the limit, put the caller through to a person."""
+    strikes = calls.strike(_call_sid(), _tries())
+    if strikes >= MAX_TRIES:
+        response.redirect(_url("/dial", lang=lang), method="POST")
+        return _xml(response)
+    _speak_or_english(response, msgid, lang)
+    response.redirect(_url(RETRY_TO[back_to], lang=lang, n=strikes, **params), method="POST")
+    return _xml(response)
+
+
+def _on_silence(response: VoiceResponse, back_to: str, lang: str, **params) -> None:
+    """What runs when a Gather times out with nothing: counted when it happens, not when the
+    menu is read out, so it goes through /silence."""
+    response.redirect(_url("/silence", lang=lang, to=back_to, n=_tries(), **params), method="POST")
 
 
 @bp.post("")
@@ -87,11 +124,20 @@ def _no_recording(target) -> None:
 def incoming():
     response = VoiceResponse()
     accept = current_app.config["PUENTE"].accept_digit
-    if accept and first_time(f"accept:{request.form.get('CallSid')}"):
+    if accept and first_time(f"accept:{_call_sid()}"):
         # Calls from detention phones ask the called party to press a key to accept.
         response.play(digits=f"ww{accept}")
     response.redirect(_url("/menu"), method="POST")
     return _xml(response)
+
+
+@bp.post("/silence")
+@twilio_signed
+def silence():
+    back_to = request.args.get("to", "")
+    back_to = back_to if back_to in RETRY_TO else "topics"
+    lang = _lang() if back_to != "menu" else "en"
+    return _retry(VoiceResponse(), back_to, lang, "voice.no_input", topic=request.args.get("topic", ""))
 
 
 @bp.post("/menu")
@@ -101,21 +147,12 @@ def language_menu():
     gather = Gather(num_digits=1, action=_url("/language", n=_tries()), method="POST", timeout=6)
     for digit, lang in enumerate(LANGUAGES, start=1):
         if not _speak(gather, "voice.language_option", lang, digit=str(digit)):
-            gather.say(f"For {ENGLISH_NAMES[lang]}, press {digit}.",
-                       language="en-US")
+            gather.say(f"For {ENGLISH_NAMES[lang]}, press {digit}.", language="en-US")
+    for lang in ("en", "es"):
+        _speak(gather, "voice.press_zero", lang)
     response.append(gather)
-    _again(response, "/menu", "en")
+    _on_silence(response, "menu", "en")
     return _xml(response)
-
-
-def _again(response: VoiceResponse, path: str, lang: str, **params) -> None:
-    """After a silence: say so, and repeat; after too many, put the person through to a person."""
-    tries = _tries() + 1
-    if tries >= MAX_TRIES:
-        response.redirect(_url("/dial", lang=lang), method="POST")
-        return
-    _speak_or_english(response, "voice.no_input", lang)
-    response.redirect(_url(path, lang=lang, n=tries, **params), method="POST")
 
 
 @bp.post("/language")
@@ -123,16 +160,17 @@ def _again(response: VoiceResponse, path: str, lang: str, **params) -> None:
 def choose_language():
     digit = request.form.get("Digits", "")
     response = VoiceResponse()
-    if digit.isdigit() and 1 <= int(digit) <= len(LANGUAGES):
-        lang = LANGUAGES[int(digit) - 1]
-        try:
-            storage.save_profile(pseudonymise(request.form.get("From", "")), language=lang)
-        except Exception as error:  # the call goes on without the profile
-            log.error("could not remember the caller's language: %s", type(error).__name__)
-        response.redirect(_url("/topics", lang=lang), method="POST")
-    else:
-        response.say(say("voice.wrong_key", "en"), language="en-US")
-        response.redirect(_url("/menu", n=_tries() + 1), method="POST")
+    if digit == "0":
+        response.redirect(_url("/dial", lang="en"), method="POST")
+        return _xml(response)
+    if not (digit.isdigit() and 1 <= int(digit) <= len(LANGUAGES)):
+        return _retry(response, "menu", "en", "voice.wrong_key")
+    lang = LANGUAGES[int(digit) - 1]
+    try:
+        storage.save_profile(_caller(), language=lang)
+    except Exception as error:  # noqa: BLE001 - the call goes on without the profile
+        log.error("could not remember the caller's language: %s", type(error).__name__)
+    response.redirect(_url("/topics", lang=lang, n=_tries()), method="POST")
     return _xml(response)
 
 
@@ -142,15 +180,21 @@ def topics():
     lang = _lang()
     response = VoiceResponse()
     inputs = "dtmf speech" if lang in SPEECH else "dtmf"
-    gather = Gather(input=inputs, num_digits=1, action=_url("/topic", lang=lang), method="POST", timeout=6,
-                    language=SPEECH.get(lang, "en-US"), speech_timeout="auto")
+    gather = Gather(input=inputs, num_digits=1, action=_url("/topic", lang=lang, n=_tries()), method="POST",
+                    timeout=6, language=SPEECH.get(lang, "en-US"), speech_timeout="auto")
     if _speak(gather, "voice.topic_menu", lang):
         if lang in SPEECH:
             _speak(gather, "voice.speech_hint", lang)
-    else:
-        _no_recording(gather)
+        response.append(gather)
+        _on_silence(response, "topics", lang)
+        return _xml(response)
+    # No voice and no recording in this language yet: a short notice, the menu in English,
+    # and silence puts the caller through to a person at once.
+    _speak(gather, "voice.no_recording", lang)
+    gather.say(say("voice.no_recording", "en"), language=TTS["en"])
+    gather.say(say("voice.topic_menu", "en"), language=TTS["en"])
     response.append(gather)
-    _again(response, "/topics", lang)
+    response.redirect(_url("/dial", lang=lang), method="POST")
     return _xml(response)
 
 
@@ -164,22 +208,20 @@ def topic():
     if digit == "0":
         response.redirect(_url("/dial", lang=lang), method="POST")
     elif digit in ("9", "*"):
-        response.redirect(_url("/topics", lang=lang), method="POST")
+        response.redirect(_url("/topics", lang=lang, n=_tries()), method="POST")
     elif digit in TOPICS:
-        response.redirect(_url("/answer", lang=lang, topic=TOPICS[digit]), method="POST")
-    elif speech:
+        response.redirect(_url("/answer", lang=lang, topic=TOPICS[digit], n=_tries()), method="POST")
+    elif speech and not digit:
         intent = _understand(speech)
         if intent in EMERGENCY_INTENTS or intent == "request_human":
-            response.redirect(_url("/dial", lang=lang, urgent="1" if intent in EMERGENCY_INTENTS else ""),
+            response.redirect(_url("/dial", lang=lang, urgent=intent if intent in EMERGENCY_INTENTS else ""),
                               method="POST")
         elif intent in content.TOPICS:
-            response.redirect(_url("/answer", lang=lang, topic=intent), method="POST")
+            response.redirect(_url("/answer", lang=lang, topic=intent, n=_tries()), method="POST")
         else:
-            _speak(response, "voice.wrong_key", lang)
-            response.redirect(_url("/topics", lang=lang), method="POST")
+            return _retry(response, "topics", lang, "voice.not_understood")
     else:
-        _speak_or_english(response, "voice.wrong_key", lang)
-        response.redirect(_url("/topics", lang=lang, n=_tries() + 1), method="POST")
+        return _retry(response, "topics", lang, "voice.wrong_key")
     return _xml(response)
 
 
@@ -210,14 +252,18 @@ def answer():
     if topic_name not in content.TOPICS:
         topic_name = "rights_general"
     response = VoiceResponse()
-    gather = Gather(num_digits=1, action=_url("/after", lang=lang, topic=topic_name), method="POST", timeout=8)
+    gather = Gather(num_digits=1, action=_url("/after", lang=lang, topic=topic_name, n=_tries()), method="POST",
+                    timeout=8)
     msgid = content.answer_id(topic_name, get_settings().country)
     if _speak(gather, msgid, lang):
         _speak(gather, "voice.after_answer", lang)
     else:
-        _no_recording(gather)
+        # The answer cannot be heard in this language yet: English, and a person on 0.
+        gather.say(say("voice.no_recording", "en"), language=TTS["en"])
+        gather.say(say(msgid, "en"), language=TTS["en"])
+        gather.say(say("voice.after_answer", "en"), language=TTS["en"])
     response.append(gather)
-    response.redirect(_url("/topics", lang=lang), method="POST")
+    _on_silence(response, "topics", lang)
     return _xml(response)
 
 
@@ -227,18 +273,14 @@ def after():
     lang, digit = _lang(), request.form.get("Digits", "")
     response = VoiceResponse()
     if digit == "9":
-        response.redirect(_url("/answer", lang=lang, topic=request.args.get("topic", "")), method="POST")
+        response.redirect(_url("/answer", lang=lang, topic=request.args.get("topic", ""), n=_tries()), method="POST")
     elif digit == "0":
         response.redirect(_url("/dial", lang=lang), method="POST")
+    elif digit == "*":
+        response.redirect(_url("/topics", lang=lang, n=_tries()), method="POST")
     else:
-        response.redirect(_url("/topics", lang=lang), method="POST")
+        return _retry(response, "answer", lang, "voice.wrong_key", topic=request.args.get("topic", ""))
     return _xml(response)
-
-
-def on_call_numbers(lang: str) -> list[str]:
-    volunteers = get_settings().org.get("volunteers") or []
-    matching = [v["phone"] for v in volunteers if v.get("on_call") and lang in (v.get("languages") or [])]
-    return matching[:MAX_VOLUNTEERS]
 
 
 @bp.post("/dial")
@@ -247,16 +289,21 @@ def dial():
     lang = _lang()
     urgent = request.args.get("urgent", "")
     response = VoiceResponse()
-    numbers = on_call_numbers(lang)
+    if urgent in EMERGENCY_INTENTS:
+        # What to do now, before any ringing: the volunteers may not answer in time.
+        country = _country()
+        _speak_or_english(response, content.emergency_id(urgent, country), lang, country)
+    numbers = calls.numbers_to_dial(lang)
     if not numbers:
         response.redirect(_url("/voicemail-prompt", lang=lang, urgent=urgent), method="POST")
         return _xml(response)
     _speak_or_english(response, "voice.connecting", lang)
-    # All at once; each volunteer must press a key first, so a voicemail box cannot take the call.
+    # All at once; each volunteer must press the accept key first (/whisper), and only that
+    # key counts as answered (/dial-done): a voicemail box cannot take the call.
     dial_verb = response.dial(action=_url("/dial-done", lang=lang, urgent=urgent), method="POST", timeout=25,
                               caller_id=request.form.get("To") or None)
     for number in numbers:
-        dial_verb.number(number, url=_url("/whisper", lang=lang), method="POST")
+        dial_verb.number(number, url=_url("/whisper", lang=lang, call=_call_sid()), method="POST")
     return _xml(response)
 
 
@@ -264,7 +311,8 @@ def dial():
 @twilio_signed
 def whisper():
     response = VoiceResponse()
-    gather = Gather(num_digits=1, action=_url("/whisper-accept"), method="POST", timeout=8)
+    gather = Gather(num_digits=1, action=_url("/whisper-accept", call=request.args.get("call", "")),
+                    method="POST", timeout=8)
     gather.say(say("voice.whisper", "en") + f" ({ENGLISH_NAMES[_lang()]})", language="en-US")
     response.append(gather)
     response.hangup()  # no key: a voicemail box or nobody; this leg drops, the others ring on
@@ -275,8 +323,10 @@ def whisper():
 @twilio_signed
 def whisper_accept():
     response = VoiceResponse()
-    if request.form.get("Digits") != "1":
+    if request.form.get("Digits") != ACCEPT_KEY:
         response.hangup()
+        return _xml(response)
+    calls.mark_answered(request.args.get("call", ""))
     return _xml(response)  # an empty response connects the volunteer to the caller
 
 
@@ -285,10 +335,11 @@ def whisper_accept():
 def dial_done():
     lang = _lang()
     response = VoiceResponse()
-    if request.form.get("DialCallStatus") == "completed":
+    if calls.answered(_call_sid()):
         _speak(response, "voice.goodbye", lang)
         response.hangup()
     else:
+        # Whatever DialCallStatus says ("completed" when a voicemail box picked up): nobody accepted.
         response.redirect(_url("/voicemail-prompt", lang=lang, urgent=request.args.get("urgent", "")), method="POST")
     return _xml(response)
 
@@ -297,31 +348,44 @@ def dial_done():
 @twilio_signed
 def voicemail_prompt():
     lang = _lang()
+    urgent = request.args.get("urgent", "")
     response = VoiceResponse()
     if not _speak(response, "voice.no_answer", lang):
         for fallback in ("en", "es"):
             response.say(say("voice.no_answer", fallback), language=TTS[fallback])
-    response.record(action=_url("/voicemail", lang=lang, urgent=request.args.get("urgent", "")), method="POST",
+    response.record(action=_url("/voicemail", lang=lang, urgent=urgent), method="POST",
                     max_length=120, play_beep=True, timeout=5)
-    response.redirect(_url("/voicemail", lang=lang, urgent=request.args.get("urgent", "")), method="POST")
+    response.redirect(_url("/voicemail", lang=lang, urgent=urgent), method="POST")
     return _xml(response)
 
 
 @bp.post("/voicemail")
 @twilio_signed
 def voicemail():
-    """The callback request: recorded durably once per recording (Twilio may retry)."""
+    """The message for the volunteers: recorded durably once per recording (Twilio may
+    retry). No recording from a withheld number leaves nothing to act on: no case."""
     lang = _lang()
     form = request.form
     recording = form.get("RecordingUrl", "")
-    if first_time(f"voicemail:{form.get('RecordingSid') or form.get('CallSid')}"):
-        caller = form.get("From", "")
-        case = escalations.new_case(pseudonymise(caller), "urgent" if request.args.get("urgent") else "normal",
-                                    "voice_callback", lang, "voice", get_settings().country)
-        case["recording_url"] = recording
-        case["callback_number"] = seal(caller)  # needed to call back; encrypted at rest
-        escalations.record(case)
+    caller = form.get("From", "")
+    hidden = calls.withheld(caller)
     response = VoiceResponse()
-    _speak_or_english(response, "voice.voicemail_thanks", lang)
+    if not recording and hidden:
+        _speak_or_english(response, "voice.no_message", lang)
+        response.hangup()
+        return _xml(response)
+    if first_time(f"voicemail:{form.get('RecordingSid') or _call_sid()}"):
+        urgent = request.args.get("urgent", "")
+        case = escalations.new_case(_caller(), "urgent" if urgent else "normal",
+                                    urgent if urgent in EMERGENCY_INTENTS else "voice_callback",
+                                    lang, "voice", get_settings().country,
+                                    "" if recording else "(the caller left no recording)")
+        case["recording_url"] = recording
+        if hidden:
+            case["caller"] = "withheld"
+        else:
+            case["callback_number"] = seal(caller)  # needed to call back; encrypted at rest
+        escalations.record(case)
+    _speak_or_english(response, "voice.voicemail_thanks" if recording else "voice.no_message", lang)
     response.hangup()
     return _xml(response)

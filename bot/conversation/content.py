@@ -17,7 +17,7 @@ SYSTEM = [
     N_("menu.country"), N_("menu.hint"), N_("language.switched"), N_("country.switched"),
     N_("country.US"), N_("country.MX"), N_("country.TH"), N_("country.MY"),
     N_("clarify.intro"), N_("clarify.human"), N_("more.hint"), N_("more.none"),
-    N_("input.empty"), N_("input.emoji"), N_("input.too_long"), N_("input.media"),
+    N_("input.empty"), N_("input.emoji"), N_("input.too_long"), N_("input.media"), N_("input.media_unread"),
     N_("input.unknown_language"), N_("out_of_scope"), N_("thanks"), N_("goodbye"), N_("affirm"), N_("deny"),
     N_("no_verified_info"), N_("human.requested"), N_("human.after_misunderstandings"),
     N_("escalation.recorded"), N_("help.carrier"), N_("fallback.unavailable"),
@@ -33,6 +33,7 @@ VOICE = [
     N_("voice.language_option"), N_("voice.topic_menu"), N_("voice.speech_hint"), N_("voice.after_answer"),
     N_("voice.no_input"), N_("voice.wrong_key"), N_("voice.connecting"), N_("voice.no_answer"),
     N_("voice.voicemail_thanks"), N_("voice.no_recording"), N_("voice.whisper"), N_("voice.goodbye"),
+    N_("voice.no_message"), N_("voice.press_zero"), N_("voice.not_understood"),
 ]
 
 # A volunteer takes over, and hands back; whether anyone is on duty, said honestly.

@@ -10,17 +10,15 @@ from __future__ import annotations
 import json
 import time
 
-import redis
 
 from bot.handoff import escalations
-from bot.handoff.escalations import CASE, MESSAGE_CHARS, QUEUE
+from bot.handoff.escalations import CASE, MESSAGE_CHARS, OPEN_FOR, QUEUE
 from bot.settings import get_settings
 from bot.store import storage
 
 HANDOFF = "puente:handoff:{}"   # sender -> case id, while a volunteer holds the case
 CONTACT = "puente:contact:{}"   # sender -> sealed address to reply to (the only raw number kept)
 AUDIT = "puente:audit"          # stream: who viewed, claimed, replied, closed what
-TRANSCRIPT_LIMIT = 60
 OUTCOMES = ("resolved", "referred", "callback_done", "no_response", "duplicate", "other")
 
 # Atomic claim: of two volunteers clicking at once, exactly one gets the case.
@@ -56,32 +54,9 @@ def claim(case_id: str, volunteer_id: str) -> bool:
 
 def append(case_id: str, author: str, text: str, **extra) -> dict:
     """Adds a line to the case's transcript (kept short: the recent turns only)."""
-    r = storage.client()
-    key = CASE.format(case_id)
     entry = {"from": author, "text": text[:MESSAGE_CHARS], "at": round(time.time(), 3), **extra}
-    with r.pipeline() as pipe:
-        while True:
-            try:
-                pipe.watch(key)
-                transcript = json.loads(pipe.hget(key, "transcript") or "[]")
-                transcript = (transcript + [entry])[-TRANSCRIPT_LIMIT:]
-                pipe.multi()
-                pipe.hset(key, mapping={"transcript": json.dumps(transcript, ensure_ascii=False),
-                                        "updated": f"{time.time():.3f}"})
-                pipe.execute()
-                return entry
-            except redis.WatchError:
-                continue
-
-
-def raise_to_urgent(case_id: str, reason: str) -> bool:
-    """An emergency in a case already open or held: the case becomes urgent (its reason the
-    emergency) and sorts with the urgent ones. Returns False when it was urgent already."""
-    case = storage.client().hgetall(CASE.format(case_id))
-    if not case or case.get("priority") == "urgent":
-        return False
-    escalations.update(case_id, case, {"priority": "urgent", "reason": reason, "raised": f"{time.time():.3f}"})
-    return True
+    escalations.append_transcript(case_id, [entry])
+    return entry
 
 
 def close(case_id: str, volunteer_id: str, outcome: str) -> dict | None:
@@ -97,6 +72,9 @@ def close(case_id: str, volunteer_id: str, outcome: str) -> dict | None:
     pipe.zrem(QUEUE, case_id)
     pipe.delete(HANDOFF.format(case["sender"]))
     pipe.execute()
+    # The person's next request opens a new case (only if this was their open one).
+    r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+           1, OPEN_FOR.format(case["sender"]), case_id)
     audit(volunteer_id, "close", case_id, outcome=outcome)
     return case
 

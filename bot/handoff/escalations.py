@@ -1,8 +1,13 @@
-"""Escalations: urgent or normal cases for a human, written durably.
+"""Escalations: urgent or normal cases for a human, written durably, one open case per person.
 
 Redis (with append-only persistence) holds the queue. When Redis cannot be reached the
 case goes to a local spool file instead and is moved into Redis on the next write: an
 escalation is never dropped.
+
+A person has at most one open case. What they send while it is open joins it: the
+transcript grows, a new emergency raises it to urgent and alerts whoever must know (the
+volunteer holding it, or everyone on call when nobody does yet), and nothing else sends
+another notification.
 """
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ CASE = "puente:case:{}"
 MESSAGE_CHARS = 4096
 QUEUE = "puente:cases:open"          # sorted set: urgent first, then oldest first
 BY_SENDER = "puente:cases:sender:{}"  # set of case ids per pseudonymous sender
+OPEN_FOR = "puente:cases:open-for:{}"  # pseudonymous sender -> the id of their one open case
+ALERTED = "puente:case:{}:alerted"     # set while the holder has just been alerted: no repeat alerts
+TRANSCRIPT_LIMIT = 60                   # lines kept per case: the recent turns
 PRIORITY_RANK = {"urgent": 0, "normal": 1}
 _spool_lock = threading.Lock()
 
@@ -86,9 +94,16 @@ def _write(r: redis.Redis, case: dict) -> None:
 
 
 def record(case: dict) -> str:
-    """Writes the case to Redis, or to the spool when Redis fails. Returns where it went."""
+    """Writes the case to Redis, or to the spool when Redis fails; when the person already has
+    an open case, the new one joins it instead. Returns "redis", "joined" or "spool"."""
     try:
         r = storage.client()
+        open_id = _open_case(r, case)
+        if open_id:
+            _join(r, open_id, case)
+            log.info("escalation joined the open case %s: priority=%s reason=%s", open_id, case["priority"],
+                     case["reason"])
+            return "joined"
         _write(r, case)
         flush_spool(r)
         log.info("escalation %s recorded: priority=%s reason=%s language=%s channel=%s",
@@ -104,6 +119,101 @@ def record(case: dict) -> str:
     except Exception as error:  # noqa: BLE001
         log.error("escalation %s: notification not enqueued (%s)", case["id"], type(error).__name__)
     return "redis"
+
+
+def _open_case(r: redis.Redis, case: dict) -> str | None:
+    """The id of the person's open case for `case` to join, or None when `case` is now their
+    open case (claimed atomically, so two messages at once still make one case)."""
+    key = OPEN_FOR.format(case["sender"])
+    for _ in range(3):
+        if r.set(key, case["id"], nx=True, ex=get_settings().data_ttl_seconds):
+            return None
+        other = r.get(key)
+        if other == case["id"]:
+            return None  # the same case again (a spool flush, a retry)
+        if other and r.hget(CASE.format(other), "state") not in (None, "closed"):
+            return other
+        # Closed or gone: that slot is free; delete it only if nobody has taken it meanwhile.
+        r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+               1, key, other or "")
+    return None
+
+
+def _join(r: redis.Redis, open_id: str, case: dict) -> None:
+    """Adds what `case` holds to the open case: its transcript lines, a voicemail, and an
+    emergency (which raises the open case to urgent and alerts; see raise_for_emergency)."""
+    append_transcript(open_id, json.loads(case.get("transcript") or "[]"))
+    extra = {k: case[k] for k in ("recording_url", "callback_number", "caller") if case.get(k)}
+    if extra:
+        r.hset(CASE.format(open_id), mapping=extra)
+    if case["priority"] == "urgent":
+        raise_for_emergency(open_id, case["reason"], possible=bool(case.get("possible")))
+
+
+def append_transcript(case_id: str, entries: list[dict]) -> None:
+    """Appends transcript lines ({"from", "text", "at", ...}) to a case, atomically (the
+    console, the webhook and the action server write the same case); keeps the last
+    TRANSCRIPT_LIMIT. Raises redis.RedisError when Redis cannot be reached."""
+    key = CASE.format(case_id)
+    with storage.client().pipeline() as pipe:
+        while True:
+            try:
+                pipe.watch(key)
+                transcript = json.loads(pipe.hget(key, "transcript") or "[]")
+                transcript = (transcript + entries)[-TRANSCRIPT_LIMIT:]
+                pipe.multi()
+                pipe.hset(key, mapping={"transcript": json.dumps(transcript, ensure_ascii=False),
+                                        "updated": f"{time.time():.3f}"})
+                pipe.execute()
+                return
+            except redis.WatchError:
+                continue
+
+
+def raise_for_emergency(case_id: str, reason: str, possible: bool = False) -> bool:
+    """A new emergency in a case already open or held. The case becomes urgent (its reason
+    the emergency) and sorts with the urgent ones; `possible` (the triage was unsure) leaves
+    it for the person's yes/no, a sure emergency makes an earlier "possible" definite.
+    Who is alerted: the volunteer holding the case (again at most once per escalation
+    delay; the others follow when that volunteer does not respond), or, for a case nobody
+    holds yet that was not urgent, every volunteer as for a new urgent case.
+    Returns True when the case was raised. Raises redis.RedisError."""
+    r = storage.client()
+    case = r.hgetall(CASE.format(case_id))
+    if not case or case.get("state") == "closed":
+        return False
+    fields: dict[str, str] = {}
+    if case.get("priority") != "urgent":
+        fields = {"priority": "urgent", "reason": reason, "raised": f"{time.time():.3f}",
+                  "possible": "asked" if possible else ""}
+    elif not possible and case.get("possible") == "asked":
+        fields = {"possible": ""}  # now sure: a later "no" to the danger question must not lower it
+    if fields:
+        update(case_id, case, fields)
+    raised = "priority" in fields
+    try:
+        if case.get("state") == "claimed":
+            if r.set(ALERTED.format(case_id), "1", nx=True, ex=jobs.escalation_delay()):
+                jobs.alert_holder(case_id)
+        elif raised:
+            jobs.on_case_raised(case_id)
+    except Exception as error:  # noqa: BLE001 - the case is urgent already; the console shows it
+        log.error("case %s: emergency alert not enqueued (%s)", case_id, type(error).__name__)
+    return raised
+
+
+def note_message(sender: str, text: str, replies: list[str]) -> str | None:
+    """A message that opened no case, from a person whose case is open and waiting: it joins
+    the transcript, so the volunteer who takes the case reads everything. Returns the case
+    id, or None when there is no open case. Raises redis.RedisError."""
+    r = storage.client()
+    case_id = r.get(OPEN_FOR.format(sender))
+    if not case_id or r.hget(CASE.format(case_id), "state") != "waiting":
+        return None
+    now = round(time.time(), 3)
+    append_transcript(case_id, [{"from": "person", "text": text[:MESSAGE_CHARS], "at": now}]
+                      + [{"from": "assistant", "text": reply, "at": now} for reply in replies])
+    return case_id
 
 
 def _spool(case: dict) -> None:
@@ -124,16 +234,23 @@ def flush_spool(r: redis.Redis | None = None) -> int:
     r = r or storage.client()
     with _spool_lock:
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        written = []
         for line in lines:
-            _write(r, json.loads(line))  # idempotent: same id, same fields
+            case = json.loads(line)
+            open_id = _open_case(r, case)
+            if open_id:
+                _join(r, open_id, case)
+            else:
+                _write(r, case)  # idempotent: same id, same fields
+                written.append(case)
         path.unlink()
     if lines:
         log.warning("moved %d spooled escalations into redis", len(lines))
         try:
             # Spooled cases were never enqueued for notification; the worker's sweep also
             # catches any other case written just before a crash.
-            for line in lines:
-                jobs.on_case_recorded(json.loads(line))
+            for case in written:
+                jobs.on_case_recorded(case)
             jobs.enqueue_sweep()
         except Exception as error:  # noqa: BLE001 - `puente notify sweep` can run it again
             log.error("notification sweep failed (%s)", type(error).__name__)
@@ -185,6 +302,6 @@ def forget(sender: str) -> int:
     for case_id in ids:
         # The case stays in the queue (a volunteer may be acting on it), without the texts.
         pipe.hset(CASE.format(case_id), "transcript", "[]")
-    pipe.delete(BY_SENDER.format(sender))
+    pipe.delete(BY_SENDER.format(sender), OPEN_FOR.format(sender))
     pipe.execute()
     return len(ids)

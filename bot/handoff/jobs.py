@@ -7,6 +7,7 @@ the worker alone: the two never import each other.
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from functools import lru_cache
 
@@ -23,6 +24,7 @@ NOTIFY_NEW_CASE = "bot.handoff.notify.notify_new_case"
 ESCALATE_IF_UNCLAIMED = "bot.handoff.notify.escalate_if_unclaimed"
 SWEEP = "bot.handoff.notify.sweep"
 ALERT_HOLDER = "bot.handoff.notify.alert_holder"
+ESCALATE_HELD = "bot.handoff.notify.escalate_held_emergency"
 JOB_FAILED = "bot.handoff.notify.job_failed"
 
 
@@ -65,6 +67,19 @@ def enqueue_sweep() -> None:
     queue().enqueue(SWEEP, job_id="notify-sweep", job_timeout=120, result_ttl=60)
 
 
+def on_case_raised(case_id: str) -> None:
+    """A waiting case became urgent (a new emergency joined it): everybody is told again, as
+    URGENT, and the escalation stages start over."""
+    since = time.time()
+    queue().enqueue(NOTIFY_NEW_CASE, case_id, since=since, **job_options(f"notify-{case_id}-raised-{since * 1000:.0f}"))
+    storage.client().delete(ESCALATION_MARK.format(case_id, 1), ESCALATION_MARK.format(case_id, 2))
+    schedule_escalation(case_id, 1)
+
+
 def alert_holder(case_id: str) -> None:
-    """An emergency in a conversation a volunteer holds: text that volunteer at once."""
-    queue().enqueue(ALERT_HOLDER, case_id, **job_options(f"alert-holder-{case_id}"))
+    """An emergency in a conversation a volunteer holds: text that volunteer at once, and, if
+    the volunteer has not written to the person after the escalation delay, the others."""
+    since = time.time()
+    queue().enqueue(ALERT_HOLDER, case_id, since=since, **job_options(f"alert-holder-{case_id}-{since * 1000:.0f}"))
+    queue().enqueue_in(timedelta(seconds=escalation_delay()), ESCALATE_HELD, case_id, since=since,
+                       **job_options(f"escalate-held-{case_id}-{since * 1000:.0f}"))

@@ -66,7 +66,9 @@ def sweep() -> int:
 
 # -- the jobs --------------------------------------------------------------------------------
 
-def notify_new_case(case_id: str) -> dict:
+def notify_new_case(case_id: str, since: float = 0.0) -> dict:
+    """Texts the on-call volunteers about a waiting case. `since`: the case was raised to
+    urgent at that time, so volunteers told before are told again."""
     case = storage.client().hgetall(CASE.format(case_id))
     if not case or case.get("state") != "waiting":
         return {"case": case_id, "skipped": "not waiting"}  # claimed or closed before we got here
@@ -76,16 +78,19 @@ def notify_new_case(case_id: str) -> dict:
         coordinator = volunteers.coordinator()
         targets = [coordinator] if coordinator else []
     head = "URGENT case" if case.get("priority") == "urgent" else "New case"
+    if since:
+        head = "Case now URGENT:"
     return _deliver(case, 0, targets, f"Puente: {head} {case_id} in {_about(case)}. Open {_link(case_id)}",
-                    nobody="Nobody is on call and no coordinator is set: nobody was notified.")
+                    nobody="Nobody is on call and no coordinator is set: nobody was notified.", since=since)
 
 
 HELD_EMERGENCY_STAGE = 3  # after 0 (new case), 1 (every on-call volunteer), 2 (the coordinator)
+HELD_UNANSWERED_STAGE = 4  # the holder did not respond to that alert: the others
 
 
-def alert_holder(case_id: str) -> dict:
-    """The person whose conversation a volunteer holds wrote an emergency: tell that volunteer
-    (or the coordinator, when the holder has left the roster)."""
+def alert_holder(case_id: str, since: float = 0.0) -> dict:
+    """The person whose conversation a volunteer holds wrote an emergency (at `since`): tell
+    that volunteer (or the coordinator, when the holder has left the roster)."""
     case = storage.client().hgetall(CASE.format(case_id))
     if not case or case.get("state") != "claimed":
         return {"case": case_id, "skipped": "not held"}
@@ -93,8 +98,28 @@ def alert_holder(case_id: str) -> dict:
     coordinator = volunteers.coordinator()
     targets = [holder] if holder else ([coordinator] if coordinator else [])
     text = f"Puente: EMERGENCY now in the case you hold, {case_id} ({_about(case)}). {_link(case_id)}"
-    return _deliver(case, HELD_EMERGENCY_STAGE, targets, text,
+    return _deliver(case, HELD_EMERGENCY_STAGE, targets, text, since=since,
                     nobody="The volunteer holding the case is not on the roster and no coordinator is set.")
+
+
+def escalate_held_emergency(case_id: str, since: float) -> dict:
+    """The volunteer holding the case was alerted to an emergency at `since` and has written
+    nothing to the person since: every other on-call volunteer and the coordinator are told."""
+    case = storage.client().hgetall(CASE.format(case_id))
+    if not case or case.get("state") != "claimed":
+        return {"case": case_id, "skipped": "not held"}
+    transcript = json.loads(case.get("transcript") or "[]")
+    if any(line.get("from") == "volunteer" and line.get("at", 0) >= since for line in transcript):
+        return {"case": case_id, "skipped": "the volunteer responded"}
+    holder = case.get("claimed_by", "")
+    coordinator = volunteers.coordinator()
+    targets = [v for v in volunteers.on_call_all() if v["id"] != holder]
+    if coordinator and coordinator["id"] not in {v["id"] for v in targets}:
+        targets.append(coordinator)
+    text = (f"Puente: EMERGENCY in case {case_id} ({_about(case)}): the volunteer holding it has not responded "
+            f"for {_minutes(escalation_delay())}. Please help. {_link(case_id)}")
+    return _deliver(case, HELD_UNANSWERED_STAGE, targets, text, since=since,
+                    nobody="Nobody else is on call and no coordinator is set.")
 
 
 def escalate_if_unclaimed(case_id: str, stage: int = 1) -> dict:
@@ -119,12 +144,14 @@ def escalate_if_unclaimed(case_id: str, stage: int = 1) -> dict:
     return _deliver(case, stage, targets, text, nobody=nobody)
 
 
-def _deliver(case: dict, stage: int, targets: list[dict], text: str, nobody: str) -> dict:
+def _deliver(case: dict, stage: int, targets: list[dict], text: str, nobody: str, since: float = 0.0) -> dict:
+    """Sends `text` to each target not yet sent it at this stage (since `since`) and records
+    every attempt on the case; raises RetryLater for sends worth trying again."""
     job = get_current_job()
     retries_left = job.retries_left if job is not None else None
     attempt = 1 + len(RETRY_INTERVALS) - retries_left if retries_left is not None else 1
     last_attempt = not retries_left
-    done = _delivered(case, stage)
+    done = _delivered(case, stage, since)
     entries, again = [], 0
     if not targets:
         entries.append(_entry(None, stage, "failed", nobody, attempt))
@@ -167,10 +194,10 @@ def _entry(to: str | None, stage: int, status: str, reason: str, attempt: int) -
             "at": round(time.time(), 3)}
 
 
-def _delivered(case: dict, stage: int | None = None) -> set[str]:
+def _delivered(case: dict, stage: int | None = None, since: float = 0.0) -> set[str]:
     entries = json.loads(case.get("notifications") or "[]")
     return {e["to"] for e in entries if e.get("to") and e.get("status") in ("sent", "queued_local")
-            and (stage is None or e.get("stage") == stage)}
+            and (stage is None or e.get("stage") == stage) and e.get("at", 0) >= since}
 
 
 def _append(case_id: str, entries: list[dict]) -> None:

@@ -180,3 +180,60 @@ def notify_worker(redis_server, fake_twilio, tmp_path_factory):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+# -- a known roster of volunteers (fictional numbers) --------------------------------------------
+
+# Fictional numbers. Who is on call for what decides every expectation below.
+ROSTER = {
+    "+15550111": ("Ana (test)", "en,es", True, "volunteer"),
+    "+15550112": ("Boon (test)", "th,hmn", True, "volunteer"),
+    "+15550113": ("Cali (test)", "so,ur", True, "volunteer"),
+    "+15550114": ("Dolores (test)", "es,th", False, "volunteer"),  # off call: never notified
+    "+15550115": ("Erin (test)", "en,ur", True, "volunteer"),
+    "+15550119": ("Coordinator (test)", "en,es", False, "coordinator"),
+}
+ON_CALL = {number for number, (_, _, on_call, _) in ROSTER.items() if on_call}
+
+
+def speakers(lang: str) -> list[str]:
+    return sorted(n for n, (_, langs, on_call, _) in ROSTER.items() if on_call and lang in langs.split(","))
+
+
+@pytest.fixture
+def roster(redis_client, notify_worker, fake_twilio):
+    from bot.handoff import volunteers
+
+    ids = {number: volunteers.add(name, number, langs, on_call=on_call, role=role)["id"]
+           for number, (name, langs, on_call, role) in ROSTER.items()}
+    yield ids
+    for volunteer_id in ids.values():
+        volunteers.remove(volunteer_id)
+
+
+def the_case(sender_number: str) -> dict:
+    from bot.handoff import escalations
+    from bot.store.privacy import pseudonymise
+
+    sender = pseudonymise(sender_number)
+    cases = [c for c in escalations.open_cases() if c["sender"] == sender]
+    assert len(cases) == 1, cases
+    return cases[0]
+
+
+def notifications(case_id: str) -> list[dict]:
+    import json
+
+    from bot.store import storage
+
+    return json.loads(storage.client().hget(f"puente:case:{case_id}", "notifications") or "[]")
+
+
+def eventually(check, timeout: float = 5.0):
+    """check() until it returns something true: a job records its results just after Twilio answers."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return result
+
+

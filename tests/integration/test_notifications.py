@@ -12,60 +12,17 @@ import pytest
 import redis
 from rq import Queue
 
-from bot.handoff import escalations, notify, volunteers
+from bot.handoff import escalations, notify
 from bot.settings import get_settings
 from bot.store import storage
 from bot.store.privacy import pseudonymise
 from tests.conftest import free_port, start_redis
+from tests.integration.conftest import ON_CALL, eventually, notifications, speakers, the_case
 
 MUST_PASS = {(r["lang"], r["intent"]): r["text"] for r in (
     json.loads(line) for line in (Path(__file__).parent / "must_pass.jsonl").open(encoding="utf-8"))}
 LANGS = ("en", "es", "th", "hmn", "so", "ur")
 NAMES = {"en": "English", "es": "Spanish", "th": "Thai", "hmn": "Hmong", "so": "Somali", "ur": "Urdu"}
-
-# Fictional numbers. Who is on call for what decides every expectation below.
-ROSTER = {
-    "+15550111": ("Ana (test)", "en,es", True, "volunteer"),
-    "+15550112": ("Boon (test)", "th,hmn", True, "volunteer"),
-    "+15550113": ("Cali (test)", "so,ur", True, "volunteer"),
-    "+15550114": ("Dolores (test)", "es,th", False, "volunteer"),  # off call: never notified
-    "+15550115": ("Erin (test)", "en,ur", True, "volunteer"),
-    "+15550119": ("Coordinator (test)", "en,es", False, "coordinator"),
-}
-ON_CALL = {number for number, (_, _, on_call, _) in ROSTER.items() if on_call}
-
-
-def speakers(lang: str) -> list[str]:
-    return sorted(n for n, (_, langs, on_call, _) in ROSTER.items() if on_call and lang in langs.split(","))
-
-
-@pytest.fixture
-def roster(redis_client, notify_worker, fake_twilio):
-    ids = {number: volunteers.add(name, number, langs, on_call=on_call, role=role)["id"]
-           for number, (name, langs, on_call, role) in ROSTER.items()}
-    yield ids
-    for volunteer_id in ids.values():
-        volunteers.remove(volunteer_id)
-
-
-def the_case(sender_number: str) -> dict:
-    sender = pseudonymise(sender_number)
-    cases = [c for c in escalations.open_cases() if c["sender"] == sender]
-    assert len(cases) == 1, cases
-    return cases[0]
-
-
-def notifications(case_id: str) -> list[dict]:
-    return json.loads(storage.client().hget(f"puente:case:{case_id}", "notifications") or "[]")
-
-
-def eventually(check, timeout: float = 5.0):
-    """check() until it returns something true: a job records its results just after Twilio answers."""
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return result
-
 
 def first_notices(messages: list[dict], case_id: str) -> list[dict]:
     return [m for m in messages if m["status_code"] == 201 and m["Body"].startswith(f"Puente: URGENT case {case_id} in ")
