@@ -100,7 +100,6 @@ def inbound():
     _safe(cases.remember_contact, sender, raw_from)
     _safe(lambda: storage.save_profile(sender, last_inbound=f"{time.time():.0f}", channel=channel))
     attachments = attachment_types(form)
-    unread = [say("input.media_unread", _language(sender, text))] if attachments else []
     held = _safe(cases.held_case, sender)
     if held:
         # A volunteer holds this conversation: the assistant stays silent, the volunteer reads
@@ -108,6 +107,7 @@ def inbound():
         _safe(cases.append, held, "person", with_attachments(text, attachments))
         emergency = _held_emergency(text)
         lang = _language(sender, text)
+        unread = [say("input.media_unread", lang)] if attachments else []
         if not emergency:
             return twiml(_format(unread, channel, lang))
         _safe(escalations.raise_for_emergency, held, emergency)
@@ -134,7 +134,8 @@ def inbound():
         replies = converse(config.rasa_url, sender, text, metadata, config.reply_timeout)
     except RasaUnavailable as error:
         return _fallback(sender, channel, with_attachments(text, attachments), str(error))
-    lang = _language(sender, text)
+    lang = _language(sender, text)  # after the turn: the assistant may have just learnt it
+    unread = [say("input.media_unread", lang)] if attachments else []
     return twiml(_format(replies + unread, channel, lang))
 
 

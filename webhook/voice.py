@@ -212,10 +212,11 @@ def topic():
     elif digit in TOPICS:
         response.redirect(_url("/answer", lang=lang, topic=TOPICS[digit], n=_tries()), method="POST")
     elif speech and not digit:
-        intent = _understand(speech)
+        intent, sure = _understand(speech)
         if intent in EMERGENCY_INTENTS or intent == "request_human":
-            response.redirect(_url("/dial", lang=lang, urgent=intent if intent in EMERGENCY_INTENTS else ""),
-                              method="POST")
+            # An unsure emergency is put through to a person too, without the guidance.
+            response.redirect(_url("/dial", lang=lang, urgent=intent if intent in EMERGENCY_INTENTS else "",
+                                   unsure="" if sure else "1"), method="POST")
         elif intent in content.TOPICS:
             response.redirect(_url("/answer", lang=lang, topic=intent, n=_tries()), method="POST")
         else:
@@ -225,24 +226,27 @@ def topic():
     return _xml(response)
 
 
-def _understand(speech: str) -> str | None:
-    """The same NLU as the messages: Rasa's parse API; the urgent phrases as a safety net."""
+def _understand(speech: str) -> tuple[str | None, bool]:
+    """(intent, sure) from the same NLU as the messages: Rasa's parse API, with the urgent
+    phrases as a safety net; (None, False) when nothing is understood."""
     urgent = Dialogue(get_settings()).urgent.match(speech)
     if urgent:
-        return urgent
+        return urgent, True
     try:
         parse = requests.post(f"{current_app.config['PUENTE'].rasa_url}/model/parse", json={"text": speech},
                               timeout=3).json()
     except (requests.RequestException, ValueError):
-        return None
+        return None, False
     intent = parse.get("intent") or {}
-    if intent.get("name") in EMERGENCY_INTENTS:
-        return intent["name"]
     urgency = parse.get("urgency") or {}
-    if urgency.get("level") == "unsure" and urgency.get("intent") in EMERGENCY_INTENTS:
+    if urgency.get("level") == "urgent" and urgency.get("intent") in EMERGENCY_INTENTS:
+        return urgency["intent"], True
+    if intent.get("name") in EMERGENCY_INTENTS or (urgency.get("level") == "unsure"
+                                                   and urgency.get("intent") in EMERGENCY_INTENTS):
         # A caller on a monitored line has no time for "is someone in danger?": a person decides.
-        return urgency["intent"]
-    return intent.get("name") if (intent.get("confidence") or 0) >= get_settings().nlu_threshold else None
+        return urgency.get("intent") or intent["name"], False
+    sure = (intent.get("confidence") or 0) >= get_settings().nlu_threshold
+    return (intent.get("name"), True) if sure else (None, False)
 
 
 @bp.post("/answer")
@@ -289,7 +293,7 @@ def dial():
     lang = _lang()
     urgent = request.args.get("urgent", "")
     response = VoiceResponse()
-    if urgent in EMERGENCY_INTENTS:
+    if urgent in EMERGENCY_INTENTS and not request.args.get("unsure"):
         # What to do now, before any ringing: the volunteers may not answer in time.
         country = _country()
         _speak_or_english(response, content.emergency_id(urgent, country), lang, country)

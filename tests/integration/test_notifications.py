@@ -15,7 +15,6 @@ from rq import Queue
 from bot.handoff import escalations, notify
 from bot.settings import get_settings
 from bot.store import storage
-from bot.store.privacy import pseudonymise
 from tests.conftest import free_port, start_redis
 from tests.integration.conftest import ON_CALL, eventually, notifications, speakers, the_case
 

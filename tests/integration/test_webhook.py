@@ -14,9 +14,6 @@ from bot.conversation.catalog import render
 from bot.conversation.dialogue import Dialogue
 from bot.handoff import escalations, inbox
 from bot.settings import get_settings
-from bot.store.secrets_box import unseal
-from tests.integration.conftest import SignedPhone
-from webhook.phone import follow
 
 MUST_PASS = {(r["lang"], r["intent"]): r["text"] for r in (
     json.loads(line) for line in (Path(__file__).parent / "must_pass.jsonl").open(encoding="utf-8"))}
@@ -91,86 +88,6 @@ def test_emergency_by_sms_is_recorded_for_a_volunteer(phone, redis_client):
                for c in escalations.open_cases())
     raw = json.dumps([redis_client.hgetall(k) for k in redis_client.keys("puente:case:*")])
     assert phone.number not in raw  # pseudonymous ids only
-
-
-# -- voice -----------------------------------------------------------------------------------
-
-def walk(phone, path, call_sid, **params):
-    response = phone.call(path, CallSid=call_sid, **params)
-    target, said = follow(response)
-    return response, target, said
-
-
-@pytest.mark.parametrize("digit,lang,speaks", [("2", "es", "es-MX"), ("3", "th", "th-TH"), ("5", "so", None)])
-def test_voice_menus_by_keypad(phone, digit, lang, speaks):
-    call = f"CA-walk-{lang}-{time.time()}"
-    response, target, _ = walk(phone, "/twilio/voice", call)
-    assert response.find("Redirect") is not None
-    response, target, said = walk(phone, target, call)
-    gather = response.find("Gather")
-    assert gather is not None and gather.get("numDigits") == "1"
-    languages = [el.get("language") for el in gather.iter("Say")]
-    assert "es-MX" in languages and "th-TH" in languages  # each option in its own language
-    response, target, _ = walk(phone, gather.get("action"), call, Digits=digit)
-    response, target, said = walk(phone, target, call)
-    if speaks:
-        assert response.find("Gather").get("input") == "dtmf speech"
-        assert any(el.get("language") == speaks for el in response.iter("Say"))
-        response, target, _ = walk(phone, target, call, Digits="1")
-        response, target, said = walk(phone, target, call)
-        assert render("rights_general.US", lang) in said
-    else:
-        # No Twilio voice for Somali and no recording configured: said in English and Spanish, with a volunteer offered.
-        assert render("voice.no_recording", "en") in said and render("voice.no_recording", "es") in said
-        response, target, _ = walk(phone, target, call, Digits="0")
-        response, target, said = walk(phone, target, call)
-        assert [n.text for n in response.iter("Number")] == ["+1-555-0103"]
-
-
-def test_silence_and_wrong_keys_reprompt(phone):
-    call = f"CA-silence-{time.time()}"
-    response = phone.call("/twilio/voice/topics?lang=en", CallSid=call)
-    redirect = response.find("Redirect").text
-    assert "/twilio/voice/topics" in redirect
-    response = phone.call("/twilio/voice/topic?lang=en", CallSid=call, Digits="7")
-    assert render("voice.wrong_key", "en") in [s.text for s in response.iter("Say")]
-    assert "/twilio/voice/topics" in response.find("Redirect").text
-
-
-def test_accept_digit_is_sent_before_the_menu(webhook_app):
-    from dataclasses import replace
-
-    from webhook import create_app
-
-    app = create_app(replace(webhook_app.config["PUENTE"], accept_digit="5"))
-    response = SignedPhone(app.test_client(), "+15550177").call("/twilio/voice", CallSid=f"CA-accept-{time.time()}")
-    assert response.find("Play").get("digits") == "ww5"
-
-
-def test_voice_emergency_dials_volunteers_then_records_a_callback(phone, redis_client):
-    call = f"CA-emergency-{time.time()}"
-    response = phone.call("/twilio/voice/topic?lang=es", CallSid=call, SpeechResult=MUST_PASS[("es", "emergency_medical")])
-    dial_url = response.find("Redirect").text
-    assert "urgent=1" in dial_url
-    response = phone.call(dial_url, CallSid=call)
-    dial = response.find("Dial")
-    numbers = list(dial.iter("Number"))
-    assert [n.text for n in numbers] == ["+1-555-0101"]  # the on-call volunteer who speaks Spanish
-    assert "/twilio/voice/whisper" in numbers[0].get("url")
-    whisper = phone.call(numbers[0].get("url"), CallSid="CA-volunteer-leg")
-    assert whisper.find("Gather") is not None and whisper.find("Hangup") is not None
-    response = phone.call(dial.get("action"), CallSid=call, DialCallStatus="no-answer")
-    response = phone.call(response.find("Redirect").text, CallSid=call)
-    record = response.find("Record")
-    assert record is not None
-    params = {"CallSid": call, "RecordingSid": "RE" + call[-8:], "RecordingUrl": "https://api.twilio.com/rec/RE1"}
-    phone.call(record.get("action"), **params)
-    phone.call(record.get("action"), **params)  # Twilio's retry: still one case
-    cases = [c for c in escalations.open_cases() if c.get("reason") == "voice_callback" and c["language"] == "es"]
-    assert len(cases) == 1
-    case = cases[0]
-    assert case["priority"] == "urgent" and case["recording_url"] == "https://api.twilio.com/rec/RE1"
-    assert unseal(case["callback_number"]) == phone.number and phone.number not in json.dumps(case)
 
 
 # -- failures ----------------------------------------------------------------------------------
