@@ -84,3 +84,53 @@ def test_the_whole_message_is_kept_for_the_volunteer(redis_client):
     text = "hello, some background. " * 100 + "they are beating me now"
     case = escalations.new_case("p_long", "urgent", "emergency_abuse", "en", "whatsapp", "US", text)
     assert len(text) > 2000 and json.loads(case["transcript"])[0]["text"] == text
+
+
+def test_a_second_request_joins_the_open_case_until_it_is_closed(redis_client):
+    from bot.handoff import cases
+
+    first = escalations.new_case("p_join", "normal", "request_human", "es", "sms", "US", "una persona")
+    again = escalations.new_case("p_join", "normal", "misunderstood", "es", "sms", "US", "???", ["¿Perdón?"])
+    assert escalations.record(first) == "redis"
+    assert escalations.record(again) == "joined"
+    assert [c["id"] for c in escalations.open_cases() if c["sender"] == "p_join"] == [first["id"]]
+    texts = [(line["from"], line["text"]) for line in cases.get(first["id"])["transcript"]]
+    assert texts == [("person", "una persona"), ("person", "???"), ("assistant", "¿Perdón?")]
+    cases.close(first["id"], "v1", "resolved")
+    later = escalations.new_case("p_join", "normal", "request_human", "es", "sms", "US", "otra vez")
+    assert escalations.record(later) == "redis"  # a closed case is not joined
+
+
+def test_an_emergency_joining_a_normal_case_raises_it_and_a_sure_one_outranks_a_possible_one(redis_client):
+    from bot.handoff import cases
+
+    normal = escalations.new_case("p_raise", "normal", "request_human", "en", "sms", "US", "a person please")
+    escalations.record(normal)
+    possible = escalations.new_case("p_raise", "urgent", "emergency_medical", "en", "sms", "US", "i feel odd",
+                                    possible=True)
+    assert escalations.record(possible) == "joined"
+    case = cases.get(normal["id"])
+    assert (case["priority"], case["reason"], case["possible"]) == ("urgent", "emergency_medical", "asked")
+    sure = escalations.new_case("p_raise", "urgent", "emergency_abuse", "en", "sms", "US", "he is hitting me now")
+    assert escalations.record(sure) == "joined"
+    assert cases.get(normal["id"])["possible"] == ""
+    assert escalations.answer_danger("p_raise", "denied") == 0  # a "no" no longer lowers a sure emergency
+    assert cases.get(normal["id"])["priority"] == "urgent"
+    assert redis_client.zscore(escalations.QUEUE, normal["id"]) < 1e11  # sorted with the urgent ones
+
+
+def test_spooled_cases_of_one_person_are_joined_when_they_are_moved_back(redis_client, monkeypatch):
+    one = escalations.new_case("p_spool2", "normal", "request_human", "so", "sms", "US", "qof")
+    two = escalations.new_case("p_spool2", "urgent", "emergency_medical", "so", "sms", "US", "neefsan maayo")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    get_settings.cache_clear()
+    storage.client.cache_clear()
+    try:
+        assert escalations.record(one) == "spool" and escalations.record(two) == "spool"
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        storage.client.cache_clear()
+    assert escalations.flush_spool() == 2
+    [case] = [c for c in escalations.open_cases() if c["sender"] == "p_spool2"]
+    assert case["id"] == one["id"] and case["priority"] == "urgent"

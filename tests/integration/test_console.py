@@ -140,3 +140,20 @@ def test_an_emergency_in_a_held_conversation_is_answered_and_alerts_the_voluntee
     # STOP shows on the case at once, not when the volunteer's next reply fails.
     phone.text("STOP")
     assert any("texted STOP" in line["text"] for line in cases.get(case["id"])["transcript"])
+
+
+def test_a_withheld_callers_voicemail_shows_no_number_and_no_call_back(webhook_app, phone, team, redis_client):
+    from tests.integration.test_voice import Call, dial_to_voicemail, to_topics
+
+    call = Call(phone, caller="+266696687")  # Twilio's ANONYMOUS
+    response = dial_to_voicemail(call, call.answer(to_topics(call, "es"), Digits="0"), "no-answer")
+    call.post(response.find("Record").get("action"), RecordingUrl="https://api.twilio.com/rec/RE9",
+              RecordingSid="RE" + call.sid[-8:])
+    [case] = [c for c in escalations.open_cases() if c.get("caller") == "withheld" and c["language"] == "es"
+              and c["recording_url"] == "https://api.twilio.com/rec/RE9"]
+    client = webhook_app.test_client()
+    sign_in(client, team["es"]["name"])
+    page = client.get(f"/console/cases/{case['id']}").get_data(as_text=True)
+    client.post(f"/console/cases/{case['id']}/claim", data={"csrf": csrf(page)})
+    page = client.get(f"/console/cases/{case['id']}").get_data(as_text=True)
+    assert "Number withheld" in page and "266696687" not in page and "tel:" not in page
