@@ -34,3 +34,23 @@ def test_sms_formatting_uses_gsm7_punctuation_and_the_option():
 
 def test_whatsapp_bolds_a_heading_line():
     assert for_whatsapp(["Reply with a number:\n1 Rights"]) == ["*Reply with a number:*\n1 Rights"]
+
+
+def test_long_thai_is_split_between_words_never_inside_a_cluster():
+    import regex
+
+    from bot.text import thai_words
+
+    text = "ข้อมูลสำคัญเกี่ยวกับสิทธิของคุณ" * 120  # no spaces at all
+    parts = split_sms(text)
+    assert len(parts) == 3 and "".join(parts) == text and all(len(p) <= 1600 for p in parts)
+    for part in parts[1:]:
+        assert not regex.match(r"\p{M}", part)  # no vowel or tone mark without its consonant
+        assert part.startswith(thai_words(part)[0]) and thai_words(part)[0] in thai_words(text[:40])
+
+
+def test_flags_and_zwj_emoji_are_never_cut_in_two():
+    for cluster in ("🇹🇭", "👩‍👩‍👧", "é", "ñ"):
+        text = cluster * (2000 // len(cluster))
+        parts = split_sms(text)
+        assert "".join(parts) == text and all(len(p) % len(cluster) == 0 and len(p) <= 1600 for p in parts)

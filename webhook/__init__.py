@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 
 from bot.settings import local_secret
 from bot.store.privacy import install_log_redaction
+from bot.text import thai_dictionary
 from webhook.config import WebhookConfig
 
 
@@ -29,6 +31,9 @@ def create_app(config: WebhookConfig | None = None) -> Flask:
     app.register_blueprint(messaging.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(console.bp)
+    # Splitting a long Thai reply needs pythainlp's dictionary (about 2 s to build): built
+    # while the server starts, not while a person waits.
+    threading.Thread(target=thai_dictionary, name="thai-dictionary", daemon=True).start()
 
     @app.get("/health")
     def health():

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 
+import regex
+
+from bot.text import thai_words
+
 # GSM 03.38 basic set, and the extension table (each extension character costs two septets).
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -55,18 +59,47 @@ def gsm7_friendly(text: str) -> str:
 
 
 def split_sms(text: str, limit: int = MAX_SMS_CHARS) -> list[str]:
-    """Splits a long reply into bodies of at most `limit` characters, at paragraph, line
-    or word boundaries, so no body exceeds Twilio's 1,600 characters."""
+    """Splits a long reply into bodies of at most `limit` characters, so no body exceeds
+    Twilio's 1,600: at a paragraph, line or space in the second half of the body, else
+    between two Thai words, else between two grapheme clusters, never inside one (a Thai
+    vowel or tone mark, an accent, a flag or a ZWJ emoji stays with its base)."""
     parts: list[str] = []
     rest = text.strip()
     while len(rest) > limit:
         cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
-        cut = cut if cut > limit // 2 else limit
+        if cut <= limit // 2:
+            cut = _boundary(rest, limit)
         parts.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:
         parts.append(rest)
     return parts
+
+
+_CLUSTER = regex.compile(r"\X")
+_THAI = regex.compile(r"\p{Thai}")
+
+
+def _boundary(text: str, limit: int) -> int:
+    """The last place at or before `limit` where `text` may be cut (> 0): a Thai word
+    boundary in the second half when the text is Thai there, else a grapheme cluster boundary."""
+    ends = [0]
+    for cluster in _CLUSTER.finditer(text, 0, limit + 1):
+        if cluster.end() > limit:
+            break
+        ends.append(cluster.end())
+    cut = ends[-1] if ends[-1] > 0 else min(len(text), limit)
+    window_start = limit // 2
+    if _THAI.search(text, window_start, cut):
+        position, words = window_start, thai_words(text[window_start:cut + 1])
+        best = None
+        for word in words[:-1]:  # the last "word" may run past the cut
+            position += len(word)
+            if position <= cut and position in ends:
+                best = position
+        if best:
+            return best
+    return cut
 
 
 def for_sms(messages: list[str], lang: str, ascii_spanish: bool) -> list[str]:

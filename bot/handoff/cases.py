@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 
-
 from bot.handoff import escalations
 from bot.handoff.escalations import CASE, MESSAGE_CHARS, OPEN_FOR, QUEUE
 from bot.settings import get_settings

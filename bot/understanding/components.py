@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import pickle
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -22,7 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.text import normalise
+from bot.text import normalise, thai_dictionary, thai_words
 from bot.understanding.cues import Cues, load_cues
 from bot.understanding.intents import IntentModel
 from bot.understanding.langid import LanguageIdentifier
@@ -78,7 +77,7 @@ class PuenteTokenizer(Tokenizer):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "PuenteTokenizer":
-        _thai_dictionary()  # at start-up, not on the first Thai message (about 2 s)
+        thai_dictionary()  # at start-up, not on the first Thai message (about 2 s)
         return cls(config)
 
     @staticmethod
@@ -111,22 +110,9 @@ def _tokens(text: str) -> List[Token]:
     return tokens
 
 
-@lru_cache(maxsize=1)
-def _thai_dictionary():
-    # Built once: pythainlp otherwise rebuilds its dictionary trie on every call (13 % of a turn).
-    from pythainlp.corpus.common import thai_words
-    from pythainlp.util import dict_trie
-
-    return dict_trie(thai_words())
-
-
 def _thai_tokens(run: str, offset: int) -> List[Token]:
-    from pythainlp.tokenize import (
-        word_tokenize,  # offline: newmm with the bundled dictionary
-    )
-
     tokens, position = [], 0
-    for word in word_tokenize(run, custom_dict=_thai_dictionary(), engine="newmm", keep_whitespace=False):
+    for word in thai_words(run):
         start = run.find(word, position)
         if start < 0 or not word.strip():
             continue
