@@ -16,7 +16,7 @@ class WebhookConfig:
     reply_timeout: float = 7.0
     ascii_spanish_sms: bool = False
     accept_digit: str = ""
-    dedupe_seconds: int = 86400
+    dedupe_seconds: int = 90 * 86400  # a replay is answered once, however late: as long as data is kept
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -33,4 +33,5 @@ class WebhookConfig:
             reply_timeout=float(os.environ.get("PUENTE_REPLY_TIMEOUT", "7")),
             ascii_spanish_sms=os.environ.get("PUENTE_SMS_ASCII_SPANISH", "0") == "1",
             accept_digit=os.environ.get("PUENTE_ACCEPT_DIGIT", "").strip(),
+            dedupe_seconds=settings.data_ttl_seconds,
         )

@@ -1,7 +1,10 @@
 """POST /twilio/messages: SMS and WhatsApp."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import math
+import re
 import time
 
 import redis
@@ -16,7 +19,7 @@ from bot.store import storage
 from bot.store.privacy import pseudonymise
 from bot.understanding.langid import script_of
 from webhook import sms
-from webhook.rasa_client import RasaUnavailable, converse, triage
+from webhook.rasa_client import RasaUnavailable, as_text, converse, triage
 from webhook.security import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -69,19 +72,45 @@ def _format(messages: list[str], channel: str, lang: str) -> list[str]:
     return sms.for_sms(messages, lang, current_app.config["PUENTE"].ascii_spanish_sms)
 
 
+# Twilio's status callbacks (MessageStatus) and anything else that is not a person's message.
+INBOUND_STATUS = {"", "received", "receiving"}
+
+
+def is_message(form) -> bool:
+    """An inbound message has a sender and a Body field (empty when only media was sent);
+    delivery-status callbacks posted here by a misconfigured number have MessageStatus."""
+    return ("MessageStatus" not in form and form.get("SmsStatus", "") in INBOUND_STATUS
+            and bool(form.get("From")) and ("Body" in form or "NumMedia" in form))
+
+
+def message_id(form) -> str:
+    """Twilio's MessageSid; for a request without one (not Twilio's, or replayed by hand), a
+    digest of what it carries, so that the same request is still answered once."""
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    if sid:
+        return sid
+    content = "\x1f".join(f"{k}={form.get(k, '')}" for k in sorted(form.keys()))
+    return "digest:" + hashlib.sha256(content.encode()).hexdigest()
+
+
 @bp.post("/twilio/messages")
 @twilio_signed
 def inbound():
     form = request.form
-    if not first_time(form.get("MessageSid") or form.get("SmsSid")):
+    if not is_message(form):
+        return twiml()  # a status callback or a stray post: touch nothing
+    if not first_time(message_id(form)):
         return twiml()
     raw_from = form.get("From", "")
     channel = "whatsapp" if raw_from.startswith("whatsapp:") else "sms"
     sender = pseudonymise(raw_from)
     text = form.get("Body", "") or ""
     keyword = text.strip().upper()
+    # Twilio's Advanced Opt-Out answered the keyword already (OptOutType STOP, START, HELP):
+    # we record the opt-out state and add nothing.
+    handled_by_twilio = form.get("OptOutType", "").upper() in ("STOP", "START", "HELP")
 
-    if keyword in STOP_WORDS:
+    if keyword in STOP_WORDS or form.get("OptOutType", "").upper() == "STOP":
         # Twilio (or the carrier) confirms the opt-out itself; we only stop writing, and a
         # volunteer holding the conversation sees it at once rather than when a reply fails.
         _safe(lambda: storage.client().set(storage.OPT_OUT.format(sender), 1))
@@ -90,8 +119,10 @@ def inbound():
             _safe(lambda: cases.append(held, "system", "The person texted STOP: replies can no longer reach them.",
                                        by="Puente"))
         return twiml()
-    if keyword in START_WORDS:
+    if keyword in START_WORDS or form.get("OptOutType", "").upper() == "START":
         _safe(lambda: storage.client().delete(storage.OPT_OUT.format(sender)))
+    if handled_by_twilio:
+        return twiml()
     if keyword == "HELP":
         lang = _language(sender, text)
         return twiml(_format([say("help.carrier", lang)], channel, lang))
@@ -116,10 +147,9 @@ def inbound():
         return twiml(_format([say(content.emergency_id(emergency, country), lang, country)] + unread, channel, lang))
 
     metadata = {"channel": channel}
-    latitude, longitude = form.get("Latitude"), form.get("Longitude")
-    if latitude and longitude:
-        metadata["location"] = {"latitude": float(latitude), "longitude": float(longitude),
-                                "label": form.get("Label") or form.get("Address") or ""}
+    location = _location(form)
+    if location:
+        metadata["location"] = location
     if attachments and not text.strip() and "location" not in metadata:
         lang = _language(sender, text)
         reply = say("input.media", lang)
@@ -131,7 +161,7 @@ def inbound():
 
     config = current_app.config["PUENTE"]
     try:
-        replies = converse(config.rasa_url, sender, text, metadata, config.reply_timeout)
+        replies = converse(config.rasa_url, sender, as_text(text), metadata, config.reply_timeout)
     except RasaUnavailable as error:
         return _fallback(sender, channel, with_attachments(text, attachments), str(error))
     lang = _language(sender, text)  # after the turn: the assistant may have just learnt it
@@ -141,10 +171,24 @@ def inbound():
 
 def attachment_types(form) -> list[str]:
     """The content types of a message's attachments ("image/jpeg", "audio/ogg"...), from
-    Twilio's NumMedia and MediaContentType{i}; at most ten, as Twilio sends."""
+    Twilio's NumMedia and MediaContentType{i}; at most ten, as Twilio sends. A NumMedia that
+    is not a number counts as none."""
     count = form.get("NumMedia", "0")
-    count = min(int(count), 10) if count.isdigit() else 0
+    count = min(int(count), 10) if re.fullmatch(r"[0-9]{1,3}", count) else 0
     return [(form.get(f"MediaContentType{i}") or "unknown type")[:80] for i in range(count)]
+
+
+def _location(form) -> dict | None:
+    """A WhatsApp location pin, or None when the fields are absent or not coordinates."""
+    try:
+        latitude, longitude = float(form.get("Latitude", "")), float(form.get("Longitude", ""))
+    except ValueError:
+        return None
+    if not (math.isfinite(latitude) and math.isfinite(longitude) and -90 <= latitude <= 90
+            and -180 <= longitude <= 180):
+        return None
+    return {"latitude": latitude, "longitude": longitude,
+            "label": (form.get("Label") or form.get("Address") or "")[:200]}
 
 
 def with_attachments(text: str, attachments: list[str]) -> str:

@@ -9,9 +9,9 @@ person who has not chosen to leave.
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urlencode
 
-import requests
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
@@ -24,6 +24,7 @@ from bot.store import storage
 from bot.store.secrets_box import seal
 from bot.understanding.urgent import EMERGENCY_INTENTS
 from webhook.messaging import first_time
+from webhook.rasa_client import triage
 from webhook.security import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def _lang() -> str:
 
 def _tries() -> int:
     value = request.args.get("n", "0")
-    return int(value) if value.isdigit() else 0
+    return int(value) if re.fullmatch(r"[0-9]{1,2}", value) else 0
 
 
 def _call_sid() -> str:
@@ -163,9 +164,10 @@ def choose_language():
     if digit == "0":
         response.redirect(_url("/dial", lang="en"), method="POST")
         return _xml(response)
-    if not (digit.isdigit() and 1 <= int(digit) <= len(LANGUAGES)):
+    choices = {str(i): lang for i, lang in enumerate(LANGUAGES, start=1)}
+    if digit not in choices:
         return _retry(response, "menu", "en", "voice.wrong_key")
-    lang = LANGUAGES[int(digit) - 1]
+    lang = choices[digit]
     try:
         storage.save_profile(_caller(), language=lang)
     except Exception as error:  # noqa: BLE001 - the call goes on without the profile
@@ -232,10 +234,8 @@ def _understand(speech: str) -> tuple[str | None, bool]:
     urgent = Dialogue(get_settings()).urgent.match(speech)
     if urgent:
         return urgent, True
-    try:
-        parse = requests.post(f"{current_app.config['PUENTE'].rasa_url}/model/parse", json={"text": speech},
-                              timeout=3).json()
-    except (requests.RequestException, ValueError):
+    parse = triage(current_app.config["PUENTE"].rasa_url, speech)
+    if not parse:
         return None, False
     intent = parse.get("intent") or {}
     urgency = parse.get("urgency") or {}
