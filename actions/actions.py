@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import clinics
 from bot.conversation.dialogue import Dialogue, State, Turn
-from bot.handoff import escalations
+from bot.handoff import escalations, inbox
 from bot.settings import get_settings
 from bot.store import storage
 from bot.store.privacy import install_log_redaction
@@ -26,6 +26,8 @@ install_log_redaction()
 # The clinic search's place names take seconds to index: done while the server starts, not
 # while the first person who asks for a clinic waits.
 threading.Thread(target=clinics.warm, name="clinics-warm", daemon=True).start()
+# Cases spooled while Redis was down move back as soon as it answers, not at the next escalation.
+inbox.start_flushing()
 
 
 def _state(tracker: Tracker, profile: Dict[str, str]) -> State:

@@ -56,6 +56,7 @@ def test_environment(tmp_path_factory, redis_server):
         "PUENTE_PSEUDONYM_KEY": "test-key-not-secret",
         "PUENTE_COUNTRY": "US",
         "RASA_TELEMETRY_ENABLED": "false",
+        "PUENTE_SPOOL_FLUSH_SECONDS": "0",  # no background flusher in the test process
     })
     from bot.settings import get_settings
     from bot.store import storage

@@ -6,6 +6,7 @@ import threading
 
 from flask import Flask
 
+from bot.handoff import inbox
 from bot.settings import local_secret
 from bot.store.privacy import install_log_redaction
 from bot.text import thai_dictionary
@@ -34,6 +35,8 @@ def create_app(config: WebhookConfig | None = None) -> Flask:
     # Splitting a long Thai reply needs pythainlp's dictionary (about 2 s to build): built
     # while the server starts, not while a person waits.
     threading.Thread(target=thai_dictionary, name="thai-dictionary", daemon=True).start()
+    # Cases and messages spooled while Redis was down move back as soon as it answers.
+    inbox.start_flushing()
 
     @app.get("/health")
     def health():

@@ -160,6 +160,9 @@ def inbound():
         metadata["attachments"] = attachments
 
     config = current_app.config["PUENTE"]
+    if storage.unavailable():
+        # Rasa keeps its conversations in this Redis and would hang as long: answer now.
+        return _fallback(sender, channel, with_attachments(text, attachments), "redis unavailable")
     try:
         replies = converse(config.rasa_url, sender, as_text(text), metadata, config.reply_timeout)
     except RasaUnavailable as error:

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import threading
 import time
 import uuid
 from pathlib import Path
 
 import redis
 
-from bot.handoff import jobs
+from bot.handoff import jobs, spool
 from bot.settings import get_settings
 from bot.store import storage
 
@@ -36,7 +34,6 @@ OPEN_FOR = "puente:cases:open-for:{}"  # pseudonymous sender -> the id of their 
 ALERTED = "puente:case:{}:alerted"     # set while the holder has just been alerted: no repeat alerts
 TRANSCRIPT_LIMIT = 60                   # lines kept per case: the recent turns
 PRIORITY_RANK = {"urgent": 0, "normal": 1}
-_spool_lock = threading.Lock()
 
 
 def _spool_path() -> Path:
@@ -105,7 +102,6 @@ def record(case: dict) -> str:
                      case["reason"])
             return "joined"
         _write(r, case)
-        flush_spool(r)
         log.info("escalation %s recorded: priority=%s reason=%s language=%s channel=%s",
                  case["id"], case["priority"], case["reason"], case["language"], case["channel"])
     except redis.RedisError as error:
@@ -118,6 +114,10 @@ def record(case: dict) -> str:
         jobs.on_case_recorded(case)
     except Exception as error:  # noqa: BLE001
         log.error("escalation %s: notification not enqueued (%s)", case["id"], type(error).__name__)
+    try:
+        flush_spool(r)  # Redis answers: whatever was spooled goes in now (the flusher would soon)
+    except Exception as error:  # noqa: BLE001 - the spool stays; never the caller's problem
+        log.error("spooled escalations not moved yet (%s)", type(error).__name__)
     return "redis"
 
 
@@ -217,44 +217,47 @@ def note_message(sender: str, text: str, replies: list[str]) -> str | None:
 
 
 def _spool(case: dict) -> None:
-    path = _spool_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _spool_lock, path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(case, ensure_ascii=False) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    path.chmod(0o600)
+    spool.append(_spool_path(), case)
 
 
 def flush_spool(r: redis.Redis | None = None) -> int:
-    """Moves spooled cases into Redis; returns how many."""
+    """Moves spooled cases into Redis, each exactly once (joining the person's open case like
+    record()), and enqueues their notifications. Returns how many moved; raises
+    redis.RedisError when Redis fails meanwhile (the rest stay spooled)."""
     path = _spool_path()
     if not path.exists():
         return 0
     r = r or storage.client()
-    with _spool_lock:
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        written = []
-        for line in lines:
-            case = json.loads(line)
-            open_id = _open_case(r, case)
-            if open_id:
-                _join(r, open_id, case)
-            else:
-                _write(r, case)  # idempotent: same id, same fields
-                written.append(case)
-        path.unlink()
-    if lines:
-        log.warning("moved %d spooled escalations into redis", len(lines))
-        try:
-            # Spooled cases were never enqueued for notification; the worker's sweep also
-            # catches any other case written just before a crash.
-            for case in written:
-                jobs.on_case_recorded(case)
-            jobs.enqueue_sweep()
-        except Exception as error:  # noqa: BLE001 - `puente notify sweep` can run it again
-            log.error("notification sweep failed (%s)", type(error).__name__)
-    return len(lines)
+    written: list[dict] = []
+
+    def move(case: dict) -> None:
+        open_id = _open_case(r, case)
+        if open_id:
+            _join(r, open_id, case)
+        else:
+            _write(r, case)  # idempotent: same id, same fields
+            written.append(case)
+
+    try:
+        moved = spool.drain(path, move)
+    finally:
+        _notify_moved(written)
+    if moved:
+        log.warning("moved %d spooled escalations into redis", moved)
+    return moved
+
+
+def _notify_moved(written: list[dict]) -> None:
+    if not written:
+        return
+    try:
+        # Spooled cases were never enqueued for notification; the worker's sweep also
+        # catches any other case written just before a crash.
+        for case in written:
+            jobs.on_case_recorded(case)
+        jobs.enqueue_sweep()
+    except Exception as error:  # noqa: BLE001 - `puente notify sweep` can run it again
+        log.error("notification sweep failed (%s)", type(error).__name__)
 
 
 def answer_danger(sender: str, answer: str) -> int:

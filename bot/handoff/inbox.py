@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 
 import redis
 
-from bot.handoff.escalations import (  # one lock for every spool file in var/
-    MESSAGE_CHARS,
-    _spool_lock,
-)
+from bot.handoff import escalations, spool
+from bot.handoff.escalations import MESSAGE_CHARS
 from bot.settings import get_settings
 from bot.store import storage
 
@@ -28,13 +27,34 @@ def keep(sender: str, channel: str, text: str, language: str | None) -> str:
         r.expire(PENDING, get_settings().data_ttl_seconds)
         return "redis"
     except redis.RedisError:
-        path = get_settings().var_dir / "spool" / "inbox.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _spool_lock, path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(item, ensure_ascii=False) + "\n")
+        spool.append(_spool_path(), item)
         log.error("redis unavailable; an unanswered message was spooled to disk")
         return "spool"
 
 
+def _spool_path():
+    return get_settings().var_dir / "spool" / "inbox.jsonl"
+
+
+def flush_spool() -> int:
+    """Moves messages kept on disk into the Redis list, oldest first. Raises redis.RedisError."""
+    r = storage.client()
+
+    def move(item: dict) -> None:
+        r.rpush(PENDING, json.dumps(item, ensure_ascii=False))
+        r.expire(PENDING, get_settings().data_ttl_seconds)
+
+    return spool.drain(_spool_path(), move)
+
+
 def pending(limit: int = 100) -> list[dict]:
     return [json.loads(x) for x in storage.client().lrange(PENDING, 0, limit - 1)]
+
+
+def start_flushing() -> None:
+    """Moves spooled cases and kept messages into Redis by themselves once Redis is back
+    (bot.handoff.spool.start_flusher), every PUENTE_SPOOL_FLUSH_SECONDS (2; 0 turns it off);
+    called by the webhook and the action server."""
+    interval = float(os.environ.get("PUENTE_SPOOL_FLUSH_SECONDS", "").strip() or 2)
+    if interval > 0:
+        spool.start_flusher([escalations.flush_spool, flush_spool], lambda: not storage.unavailable(), interval)

@@ -31,7 +31,7 @@ JOB_FAILED = "bot.handoff.notify.job_failed"
 @lru_cache(maxsize=2)
 def _connection(url: str) -> redis.Redis:
     # RQ stores pickled bytes, so it needs its own connection without decode_responses.
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+    return storage.connect(url, socket_timeout=5)
 
 
 def queue() -> Queue:

@@ -4,6 +4,7 @@ Keys hold pseudonymous ids only (bot.store.privacy.pseudonymise), and everything
 """
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -16,11 +17,79 @@ OPT_OUT = "puente:optout:{}"  # a person who texted STOP
 TRACKER = "puente:tracker:{}"  # Rasa's conversation, in the tracker database (endpoints.yml)
 
 
+# One timeout or refused connection marks that Redis server unavailable in this process for a
+# few seconds, during which every call to it fails at once: a request makes a dozen Redis
+# calls, and a frozen Redis would otherwise cost each of them its full timeout (21 s, past
+# Twilio's 15 s).
+UNAVAILABLE_SECONDS = 5.0
+_unavailable_until: dict[tuple[str, int], float] = {}
+
+
+def _address(url: str | None = None) -> tuple[str, int]:
+    parsed = urlparse(url or get_settings().redis_url)
+    return parsed.hostname or "localhost", parsed.port or 6379
+
+
+def unavailable(url: str | None = None) -> bool:
+    """True while the Redis server at `url` (default REDIS_URL) is known to be unreachable
+    from this process (see GuardedConnection)."""
+    return time.monotonic() < _unavailable_until.get(_address(url), 0.0)
+
+
+def reset_availability() -> None:
+    """Forgets past failures (tests, and an operator's `puente` commands after a repair)."""
+    _unavailable_until.clear()
+
+
+class GuardedConnection(redis.Connection):
+    """redis-py's connection, failing fast (redis.ConnectionError) while its server is known
+    to be unavailable, and marking it so on a timeout or a refused connection."""
+
+    def _down(self) -> bool:
+        return time.monotonic() < _unavailable_until.get((self.host, int(self.port)), 0.0)
+
+    def _trip(self) -> None:
+        _unavailable_until[(self.host, int(self.port))] = time.monotonic() + UNAVAILABLE_SECONDS
+
+    def connect(self):
+        if self._down():
+            raise redis.ConnectionError("redis marked unavailable after a recent failure")
+        try:
+            return super().connect()
+        except (redis.ConnectionError, redis.TimeoutError):
+            self._trip()
+            raise
+
+    def send_packed_command(self, command, check_health=True):
+        if self._down():
+            self.disconnect()
+            raise redis.ConnectionError("redis marked unavailable after a recent failure")
+        try:
+            return super().send_packed_command(command, check_health)
+        except (redis.ConnectionError, redis.TimeoutError):
+            self._trip()
+            raise
+
+    def read_response(self, *args, **kwargs):
+        try:
+            return super().read_response(*args, **kwargs)
+        except (redis.ConnectionError, redis.TimeoutError):
+            self._trip()
+            raise
+
+
+def connect(url: str, **options) -> redis.Redis:
+    """A client with short timeouts and the fail-fast connection; `options` as redis.Redis."""
+    options = {"socket_timeout": 2, "socket_connect_timeout": 2, **options}
+    if url.startswith("redis://"):  # rediss:// (TLS) keeps redis-py's SSL connection
+        options["connection_class"] = GuardedConnection
+    return redis.Redis.from_url(url, **options)
+
+
 @lru_cache(maxsize=1)
 def client() -> redis.Redis:
     # Short timeouts: a stuck Redis must not hold a reply (or an escalation) hostage.
-    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=2, socket_connect_timeout=2,
-                                decode_responses=True, health_check_interval=30)
+    return connect(get_settings().redis_url, decode_responses=True, health_check_interval=30)
 
 
 def load_profile(sender: str) -> dict[str, str]:
@@ -42,4 +111,4 @@ def save_profile(sender: str, **fields: str | None) -> None:
 def tracker_client() -> redis.Redis:
     # The database number in REDIS_URL would win over a db= argument: replace it in the URL.
     url = urlparse(get_settings().redis_url)._replace(path=f"/{get_settings().tracker_db}").geturl()
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True)
+    return connect(url, decode_responses=True)

@@ -38,7 +38,10 @@ def stack(redis_server, tmp_path_factory):
     logs = tmp_path_factory.mktemp("logs")
     rasa_port, actions_port = free_port(), free_port()
     env = {**os.environ, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_server["port"]),
-           "REDIS_TRACKER_DB": "1", "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook"}
+           "REDIS_TRACKER_DB": "1", "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+           # The action server moves spooled cases into Redis by itself, as in production; this
+           # process does not (unit tests spool and flush on their own).
+           "PUENTE_SPOOL_FLUSH_SECONDS": "1"}
     processes = []
     with (logs / "actions.log").open("w") as out:
         processes.append(subprocess.Popen(
@@ -53,7 +56,7 @@ def stack(redis_server, tmp_path_factory):
         wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], logs / "actions.log", 120)
         wait_http(f"http://127.0.0.1:{rasa_port}/status", processes[1], logs / "rasa.log", 300)
         yield {"rasa": f"http://127.0.0.1:{rasa_port}", "actions": f"http://127.0.0.1:{actions_port}", "logs": logs,
-               "rasa_process": processes[1]}
+               "rasa_process": processes[1], "actions_process": processes[0]}
     finally:
         for process in processes:
             process.terminate()

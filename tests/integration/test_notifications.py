@@ -16,7 +16,13 @@ from bot.handoff import escalations, notify
 from bot.settings import get_settings
 from bot.store import storage
 from tests.conftest import free_port, start_redis
-from tests.integration.conftest import ON_CALL, eventually, notifications, speakers, the_case
+from tests.integration.conftest import (
+    ON_CALL,
+    eventually,
+    notifications,
+    speakers,
+    the_case,
+)
 
 MUST_PASS = {(r["lang"], r["intent"]): r["text"] for r in (
     json.loads(line) for line in (Path(__file__).parent / "must_pass.jsonl").open(encoding="utf-8"))}
