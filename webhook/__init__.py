@@ -10,6 +10,7 @@ from bot.handoff import inbox
 from bot.settings import local_secret
 from bot.store.privacy import install_log_redaction
 from bot.text import thai_dictionary
+from bot.understanding import offline
 from webhook.config import WebhookConfig
 
 
@@ -35,6 +36,8 @@ def create_app(config: WebhookConfig | None = None) -> Flask:
     # Splitting a long Thai reply needs pythainlp's dictionary (about 2 s to build): built
     # while the server starts, not while a person waits.
     threading.Thread(target=thai_dictionary, name="thai-dictionary", daemon=True).start()
+    # The fallback reads messages with the trained model's own triage (about 2 s to load).
+    threading.Thread(target=offline.load_current, name="offline-understanding", daemon=True).start()
     # Cases and messages spooled while Redis was down move back as soon as it answers.
     inbox.start_flushing()
 

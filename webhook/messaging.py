@@ -17,6 +17,7 @@ from bot.handoff import cases, escalations, inbox
 from bot.settings import get_settings
 from bot.store import storage
 from bot.store.privacy import pseudonymise
+from bot.understanding import offline
 from bot.understanding.langid import script_of
 from webhook import sms
 from webhook.rasa_client import RasaUnavailable, as_text, converse, triage
@@ -59,11 +60,14 @@ def _safe(function, *args, default=None):
 
 
 def _language(sender: str, text: str) -> str:
-    """The language to use without the NLU: remembered, or told by the script, or English."""
+    """The language to use without Rasa: remembered, or the trained language identifier's
+    guess (bot.understanding.offline), or told by the script, or English."""
     profile = _safe(storage.load_profile, sender, default={}) or {}
     if profile.get("language"):
         return profile["language"]
-    return {"thai": "th", "arabic": "ur"}.get(script_of(text), "en")
+    understanding = offline.load_current()
+    guessed = understanding.language(text) if understanding is not None and text.strip() else None
+    return guessed or {"thai": "th", "arabic": "ur"}.get(script_of(text), "en")
 
 
 def _format(messages: list[str], channel: str, lang: str) -> list[str]:
@@ -204,26 +208,40 @@ def with_attachments(text: str, attachments: list[str]) -> str:
 
 def _held_emergency(text: str) -> str | None:
     """The emergency in a message the assistant will not answer: the NLU's triage when Rasa
-    answers in time, else the reviewed phrase lists."""
+    answers in time, else the same models read offline (or the reviewed phrase lists)."""
     parse = triage(current_app.config["PUENTE"].rasa_url, text)
     urgency = parse.get("urgency") or {}
     if urgency:
         return urgency.get("intent") if urgency.get("level") == "urgent" else None
-    return Dialogue(get_settings()).urgent.match(text)
+    level, emergency = _offline_triage(text)
+    return emergency if level == "urgent" else None
+
+
+def _offline_triage(text: str) -> tuple[str, str | None]:
+    """(level, emergency intent) without Rasa: the trained model's own triage
+    (bot.understanding.offline), else the reviewed phrase lists."""
+    understanding = offline.load_current()
+    if understanding is not None:
+        decision = understanding.triage(text)
+        return decision.level, decision.intent
+    phrase = Dialogue(get_settings()).urgent.match(text)
+    return ("urgent", phrase) if phrase else ("calm", None)
 
 
 def _fallback(sender: str, channel: str, text: str, reason: str) -> Response:
-    """Rasa or the action server failed: keep the message, escalate what looks urgent, and
-    answer in the person's language with the number of a human."""
+    """Rasa, the action server or Redis failed: keep the message, escalate what the assistant's
+    own triage finds urgent (unsure counts: nobody can ask the question now), and answer in the
+    person's language with the emergency guidance and the number of a human."""
     log.error("assistant unavailable (%s); answering with the fallback", reason)
     lang = _language(sender, text)
     inbox.keep(sender, channel, text, lang)
     settings = get_settings()
-    urgent = Dialogue(settings).urgent.match(text)
+    level, emergency = _offline_triage(text)
+    urgent = emergency if level in ("urgent", "unsure") else None
     case = escalations.new_case(sender, "urgent" if urgent else "normal", urgent or "assistant_unavailable",
-                                lang, channel, settings.country, text)
+                                lang, channel, settings.country, text, possible=level == "unsure")
     escalations.record(case)
     messages = [say("fallback.unavailable", lang)]
-    if urgent:
-        messages.insert(0, say(content.emergency_id(urgent, settings.country), lang))
+    if level == "urgent" and emergency:
+        messages.insert(0, say(content.emergency_id(emergency, settings.country), lang))
     return twiml(_format(messages, channel, lang))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import unicodedata
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -21,22 +20,15 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.text import normalise, thai_dictionary, thai_words
+from bot.text import thai_dictionary
 from bot.understanding.cues import Cues, load_cues
+from bot.understanding.features import clause_texts, model_text, word_spans
 from bot.understanding.intents import IntentModel
 from bot.understanding.langid import LanguageIdentifier
-from bot.understanding.triage import Thresholds, clauses, decide
+from bot.understanding.triage import Thresholds, decide
 from bot.understanding.urgent import EMERGENCY_INTENTS, UrgentPhrases, load_phrases
 
 CUE_TOKENS = "cue_tokens"  # message attribute, not output: "cue_now cue_joke" for the whole message
-
-
-def _word_char(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LNM"
-
-
-def _thai_char(ch: str) -> bool:
-    return "\u0e00" <= ch <= "\u0e7f"
 
 
 def _training_examples(training_data: TrainingData) -> List[Message]:
@@ -89,36 +81,8 @@ class PuenteTokenizer(Tokenizer):
 
 
 def _tokens(text: str) -> List[Token]:
-    """Words by Unicode category; Thai runs segmented by pythainlp."""
-    tokens: List[Token] = []
-    i = 0
-    while i < len(text):
-        if not _word_char(text[i]):
-            i += 1
-            continue
-        j = i
-        thai = _thai_char(text[i])
-        while j < len(text) and _word_char(text[j]) and _thai_char(text[j]) == thai:
-            j += 1
-        if thai:
-            tokens.extend(_thai_tokens(text[i:j], i))
-        else:
-            tokens.append(Token(text[i:j].lower(), i))
-        i = j
-    if not tokens and text.strip():
-        tokens = [Token(text.strip(), text.index(text.strip()))]
-    return tokens
-
-
-def _thai_tokens(run: str, offset: int) -> List[Token]:
-    tokens, position = [], 0
-    for word in thai_words(run):
-        start = run.find(word, position)
-        if start < 0 or not word.strip():
-            continue
-        tokens.append(Token(word, offset + start))
-        position = start + len(word)
-    return tokens
+    """Words by Unicode category; Thai runs segmented by pythainlp (bot.understanding.features)."""
+    return [Token(word, start) for word, start in word_spans(text)]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -189,21 +153,15 @@ class LanguageDetector(GraphComponent):
         return training_data
 
 
-def _words(text: str, tokens: List[Token]) -> str:
-    """Normalised tokens joined by spaces: Thai arrives segmented into words."""
-    return " ".join(normalise(token.text) for token in tokens) if tokens else normalise(text)
-
-
 def _classifier_text(message: Message) -> str:
     """The words the intent and urgency models see, with the message's cue tokens."""
-    return f"{_words(message.get(TEXT) or '', message.get('text_tokens') or [])} {message.get(CUE_TOKENS) or ''}".strip()
+    tokens = message.get("text_tokens")
+    return model_text(message.get(TEXT) or "", message.get(CUE_TOKENS) or "",
+                      [token.text for token in tokens] if tokens else None)
 
 
 def _clause_texts(message: Message) -> List[str]:
-    """Each clause of a long message as the models see it, with the whole message's cues
-    (a clause "they beat me" keeps the "in my country" said in another)."""
-    cues = message.get(CUE_TOKENS) or ""
-    return [f"{_words(piece, _tokens(piece))} {cues}".strip() for piece in clauses(message.get(TEXT) or "")]
+    return clause_texts(message.get(TEXT) or "", message.get(CUE_TOKENS) or "")
 
 
 EMERGENCY_MASS = "emergency_mass"  # message attribute, not output: summed emergency probability
