@@ -43,6 +43,7 @@ class FakeTwilio:
         self._lock = threading.Condition()
         self._fail_next: list[int] = []
         self._fail_for: dict[str, int] = {}
+        self._slow_next: list[float] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-twilio", daemon=True)
@@ -66,11 +67,18 @@ class FakeTwilio:
             self.messages.clear()
             self._fail_next.clear()
             self._fail_for.clear()
+            self._slow_next.clear()
 
     def fail_next(self, n: int, status: int = 500) -> None:
         """The next n requests get an HTTP error (500: Twilio failing, 429: rate limited)."""
         with self._lock:
             self._fail_next.extend([status] * n)
+
+    def slow_next(self, n: int, seconds: float) -> None:
+        """The next n messages are accepted (sent) but answered only after `seconds`: a client
+        with a shorter timeout cannot know that they went."""
+        with self._lock:
+            self._slow_next.extend([seconds] * n)
 
     def fail_for(self, number: str, code: int) -> None:
         """Every message to this number gets Twilio's error `code` (21610 opted out, 63016 window closed)."""
@@ -120,12 +128,30 @@ class FakeTwilio:
                                      "more_info": "https://www.twilio.com/docs/errors/21602"}
             else:
                 status, body = 201, self._resource(account, record)
-            record.update(status_code=status, sid=body.get("sid", ""))
+            record.update(status_code=status, sid=body.get("sid", ""), resource=body if status == 201 else None)
+            if status == 201 and self._slow_next:
+                record["delay"] = self._slow_next.pop(0)
             self.messages.append(record)
             self._lock.notify_all()
         if self.echo:
             print(f"{status} {record['From']} -> {record['To']}: {record['Body'] or record['ContentSid']}", flush=True)
+        if record.get("delay"):
+            time.sleep(record["delay"])
         return status, body
+
+    def _list(self, path: str, auth: str | None) -> tuple[int, dict]:
+        """GET .../Messages.json?To=&From=: the accepted messages, newest first, as Twilio pages them."""
+        url = urlparse(path)
+        parts = url.path.strip("/").split("/")
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        if len(parts) != 4 or parts[3] != "Messages.json" or auth != _basic(self.account_sid, self.auth_token):
+            return _error(20003)
+        with self._lock:
+            found = [m["resource"] for m in reversed(self.messages) if m.get("resource")
+                     and m["To"] == query.get("To", m["To"]) and m["From"] == query.get("From", m["From"])]
+        return 200, {"messages": found, "end": max(len(found) - 1, 0), "first_page_uri": url.path,
+                     "next_page_uri": None, "page": 0, "page_size": 50, "previous_page_uri": None, "start": 0,
+                     "uri": path}
 
     @staticmethod
     def _resource(account: str, record: dict) -> dict:
@@ -161,6 +187,15 @@ def _handler(server: FakeTwilio):
             raw = self.rfile.read(length).decode()
             form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
             status, body = server._answer(self.path, self.headers.get("Authorization"), form)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            status, body = server._list(self.path, self.headers.get("Authorization"))
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

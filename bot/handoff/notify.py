@@ -158,13 +158,19 @@ def _deliver(case: dict, stage: int, targets: list[dict], text: str, nobody: str
     for volunteer in targets:
         if volunteer["id"] in done:
             continue  # a retry resends only what has not gone yet
-        delivery = twilio_rest.send("sms", volunteers.phone_of(volunteer), text)
+        number = volunteers.phone_of(volunteer)
+        if _sent_after_timeout(case, stage, volunteer["id"], since, number, text):
+            entries.append(_entry(volunteer["id"], stage, "sent", "Found at Twilio after it answered late.", attempt))
+            continue
+        delivery = twilio_rest.send("sms", number, text)
         status, reason = delivery.status, delivery.reason
-        if status == "failed" and delivery.retryable:
+        if status in ("failed", "unknown") and delivery.retryable:
             if last_attempt:
                 reason = f"{reason} Gave up after {attempt} attempts."
-            else:
+            elif status == "failed":
                 status, again = "retrying", again + 1
+            else:
+                again += 1  # stays "unknown": the next attempt looks it up first
         entries.append(_entry(volunteer["id"], stage, status, reason, attempt))
     _append(case["id"], entries)
     log.info("case %s stage %d attempt %d: %s", case["id"], stage, attempt,
@@ -192,6 +198,20 @@ def job_failed(job: Job, connection, exc_type, exc_value, traceback) -> None:
 def _entry(to: str | None, stage: int, status: str, reason: str, attempt: int) -> dict:
     return {"to": to, "stage": stage, "status": status, "reason": reason, "attempt": attempt,
             "at": round(time.time(), 3)}
+
+
+def _sent_after_timeout(case: dict, stage: int, volunteer_id: str, since: float, number: str, text: str) -> bool:
+    """Whether an earlier attempt of this stage, whose outcome was unknown (Twilio answered
+    too late), did reach Twilio: looked up rather than resent. False when Twilio cannot be asked."""
+    unknown = [e["at"] for e in json.loads(case.get("notifications") or "[]") if e.get("to") == volunteer_id
+               and e.get("stage") == stage and e.get("status") == "unknown" and e.get("at", 0) >= since]
+    if not unknown:
+        return False
+    try:
+        return bool(twilio_rest.find_sent("sms", number, text, min(unknown) - 30))
+    except Exception as error:  # noqa: BLE001 - Twilio unreachable: a resend (that will fail too) is the safe side
+        log.warning("case %s: lookup of an unanswered send failed (%s)", case["id"], type(error).__name__)
+        return False
 
 
 def _delivered(case: dict, stage: int | None = None, since: float = 0.0) -> set[str]:

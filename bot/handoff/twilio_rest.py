@@ -41,6 +41,7 @@ PERMANENT = {
 @dataclass(frozen=True)
 class Delivery:
     status: str              # "sent" (Twilio accepted it) | "queued_local" (local mode outbox) | "failed"
+                             # | "unknown" (the request left, no answer came: look it up before resending)
     sid: str = ""
     reason: str = ""
     retryable: bool = False
@@ -111,11 +112,32 @@ def send(channel: str, to_number: str, body: str, content_sid: str | None = None
         message = _client(_env("TWILIO_ACCOUNT_SID"), token, _env("TWILIO_API_BASE")).messages.create(**params)
     except TwilioRestException as error:
         return _failure(error)
+    except requests.ReadTimeout:
+        # The request reached Twilio, the answer did not reach us: it may well have been sent.
+        log.warning("twilio did not answer in time: outcome unknown, to be looked up before any resend")
+        return Delivery("unknown", reason="Twilio did not answer in time; it is checked before any resend.",
+                        retryable=True)
     except (requests.RequestException, TwilioException) as error:
         log.warning("twilio unreachable (%s): will retry", type(error).__name__)
         return Delivery("failed", reason="Twilio could not be reached; trying again.", retryable=True)
     log.info("twilio accepted %s message %s", channel, message.sid)
     return Delivery("sent", sid=message.sid or "")
+
+
+def find_sent(channel: str, to_number: str, body: str, since: float) -> str | None:
+    """The sid of a message with this body that Twilio accepted for `to_number` at or after
+    `since` (epoch seconds), or None: what a send that timed out really did. Twilio's REST API
+    has no idempotency key for messages, so the only safe resend is one after this lookup.
+    Raises TwilioException or requests.RequestException when Twilio cannot be asked."""
+    if local_mode():
+        return None
+    sender = _env("TWILIO_WHATSAPP_FROM" if channel == "whatsapp" else "TWILIO_FROM_NUMBER")
+    client = _client(_env("TWILIO_ACCOUNT_SID"), _env("TWILIO_AUTH_TOKEN"), _env("TWILIO_API_BASE"))
+    for message in client.messages.list(to=_address(channel, to_number), from_=_address(channel, sender), limit=20):
+        created = message.date_created.timestamp() if message.date_created else since
+        if message.body == body and created >= since - 60:  # a minute for clocks that disagree
+            return message.sid
+    return None
 
 
 def _failure(error: TwilioRestException) -> Delivery:

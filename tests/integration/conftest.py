@@ -162,7 +162,9 @@ def notify_worker(redis_server, fake_twilio, tmp_path_factory):
 
     settings = {"TWILIO_ACCOUNT_SID": fake_twilio.account_sid, "TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
                 "TWILIO_API_BASE": fake_twilio.url, "TWILIO_FROM_NUMBER": "+15550100",
-                "TWILIO_WHATSAPP_FROM": "+15550100", "PUENTE_URGENT_ESCALATION_SECONDS": "2"}
+                "TWILIO_WHATSAPP_FROM": "+15550100", "PUENTE_URGENT_ESCALATION_SECONDS": "2",
+                # Short, so that a test can make Twilio answer after the client gave up.
+                "TWILIO_HTTP_TIMEOUT": "1"}
     os.environ.update(settings)
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with log.open("w") as out:

@@ -95,6 +95,17 @@ def test_twilio_failing_twice_then_succeeding_still_delivers(phone, roster, fake
     assert all(n["reason"] for n in attempts[:2])
 
 
+def test_twilio_answering_after_the_timeout_is_looked_up_not_sent_again(phone, roster, fake_twilio):
+    fake_twilio.slow_next(1, 2.5)  # accepted, but answered after the worker's 1 s timeout
+    phone.text(MUST_PASS[("es", "request_human")])  # one Spanish speaker on call, a normal case
+    case = the_case(phone.number)
+    assert eventually(lambda: any(n["status"] == "sent" for n in notifications(case["id"])), timeout=20)
+    time.sleep(1.0)
+    accepted = [m for m in fake_twilio.messages if m["status_code"] == 201 and case["id"] in m["Body"]]
+    assert [m["To"] for m in accepted] == ["+15550111"]  # one SMS, not one per retry
+    assert [n["status"] for n in notifications(case["id"])] == ["unknown", "sent"]
+
+
 def test_a_redis_restart_loses_no_case_and_no_queued_notification(tmp_path, monkeypatch):
     port = free_port()
     server = start_redis(tmp_path / "redis", port)
