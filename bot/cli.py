@@ -123,6 +123,13 @@ def _volunteers(args) -> int:
 
 
 def _notify(args) -> int:
+    if args.action == "supervise":
+        import logging
+
+        from bot.handoff import supervise
+
+        logging.basicConfig(level=logging.INFO)
+        return supervise.run()
     from bot.handoff import notify
 
     print(f"enqueued notifications for {notify.sweep()} cases")
@@ -184,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     vsub.add_parser("seed", help="import the organisation config's volunteers into an empty roster (once)")
 
     p = sub.add_parser("notify", help="volunteer notifications")
-    p.add_argument("action", choices=["sweep"], help="enqueue waiting cases that have no notification yet")
+    p.add_argument("action", choices=["sweep", "supervise"],
+                   help="sweep: enqueue waiting cases that have no notification yet; "
+                        "supervise: run the notification worker and restart it whenever it dies or stops scheduling")
     p.set_defaults(func=_notify)
 
     from bot.clinics.cli import add_parser as add_clinics

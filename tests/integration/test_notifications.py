@@ -134,3 +134,33 @@ def test_a_redis_restart_loses_no_case_and_no_queued_notification(tmp_path, monk
         point_at(original)
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_supervisor_restarts_a_killed_worker(notify_worker, redis_server, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from rq import Worker
+
+    connection = redis.Redis.from_url(redis_server["url"])
+
+    def children(pid):
+        return [w.pid for w in Worker.all(connection=connection)
+                if w.pid and Path(f"/proc/{w.pid}/stat").exists()
+                and Path(f"/proc/{w.pid}/stat").read_text().split()[3] == str(pid)]
+
+    log = (tmp_path / "supervisor.log").open("w")
+    supervisor = subprocess.Popen([str(Path(sys.executable).with_name("puente")), "notify", "supervise"],
+                                  env={**os.environ, "REDIS_URL": redis_server["url"],
+                                       "PUENTE_WORKER_GRACE_SECONDS": "5"}, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        first = eventually(lambda: children(supervisor.pid), timeout=30)
+        assert len(first) == 1
+        os.kill(first[0], signal.SIGKILL)  # killed mid-whatever, as an OOM killer would
+        second = eventually(lambda: [p for p in children(supervisor.pid) if p != first[0]], timeout=30)
+        assert second and supervisor.poll() is None
+    finally:
+        supervisor.terminate()
+        assert supervisor.wait(timeout=30) == 0
+    assert not children(supervisor.pid) or all(not Path(f"/proc/{p}").exists() for p in children(supervisor.pid))
