@@ -112,3 +112,25 @@ def test_spooled_cases_are_swept_into_the_notification_queue(redis_client, monke
     assert Job.fetch(f"notify-{case['id']}", connection=notify.queue().connection) is not None
     assert redis_client.exists(f"puente:notify:escalation:{case['id']}:1")
     assert notify.sweep() == 0  # a job is on its way (or done): not enqueued twice
+
+
+def test_a_worker_killed_mid_send_is_looked_up_not_sent_twice(roster, twilio_env, monkeypatch):
+    from bot.handoff import twilio_rest
+
+    case = waiting_case("es")
+    went = []
+
+    def dies_after_the_request_left(channel, to, body, content_sid=None):
+        went.append((to, body))
+        raise KeyboardInterrupt  # the worker is killed here: nothing after this line runs
+
+    monkeypatch.setattr(twilio_rest, "send", dies_after_the_request_left)
+    with pytest.raises(KeyboardInterrupt):
+        notify.notify_new_case(case["id"])
+    assert notifications(case["id"]) == []  # the outcome was never recorded
+    monkeypatch.setattr(twilio_rest, "find_sent",
+                        lambda channel, to, body, since: "SM1" if (to, body) in went else None)
+    monkeypatch.setattr(twilio_rest, "send", lambda *a, **k: pytest.fail("sent a second copy"))
+    notify.notify_new_case(case["id"])
+    [entry] = notifications(case["id"])
+    assert (entry["to"], entry["status"]) == (roster["ana"]["id"], "sent") and "Found at Twilio" in entry["reason"]

@@ -37,6 +37,7 @@ from bot.store import storage
 
 log = logging.getLogger(__name__)
 KEEP_ENTRIES = 200
+SENDING = "puente:notify:sending:{}:{}:{}"  # case, stage, volunteer: a send began, its outcome not yet recorded
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "th": "Thai", "hmn": "Hmong", "so": "Somali", "ur": "Urdu"}
 PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
 
@@ -46,22 +47,35 @@ class RetryLater(Exception):
 
 
 def sweep() -> int:
-    """Enqueues every waiting case that has no notification and no job on its way: cases
-    moved in from the disk spool, or written just before a crash. Returns how many."""
+    """Enqueues every waiting case that has no notification and no job on its way (cases
+    moved in from the disk spool, or written just before a crash), and every case whose job
+    a dead worker left half done (it resends only to those not yet told). Returns how many."""
     r = storage.client()
     found = 0
     for case_id in r.zrange(OPEN_CASES, 0, -1):
         case = r.hgetall(CASE.format(case_id))
-        if not case or case.get("state") != "waiting" or json.loads(case.get("notifications") or "[]"):
+        if not case or case.get("state") != "waiting":
             continue
         job = Job.fetch_many([f"notify-{case_id}"], connection=queue().connection)[0]
-        if job is not None and job.get_status(refresh=False) in PENDING:
+        orphaned = job is not None and _orphaned(job)
+        if job is not None and job.get_status(refresh=False) in PENDING and not orphaned:
+            continue
+        if json.loads(case.get("notifications") or "[]") and not orphaned:
             continue
         on_case_recorded(case)
         found += 1
     if found:
         log.warning("sweep: enqueued notifications for %d cases", found)
     return found
+
+
+def _orphaned(job: Job) -> bool:
+    """A job marked started by a worker that no longer exists (killed mid-send): RQ would
+    only notice after its timeout, minutes later."""
+    if job.get_status(refresh=False) != JobStatus.STARTED:
+        return False
+    alive = {worker.name for worker in Worker.all(connection=queue().connection)}
+    return getattr(job, "worker_name", None) not in alive
 
 
 # -- the jobs --------------------------------------------------------------------------------
@@ -155,24 +169,34 @@ def _deliver(case: dict, stage: int, targets: list[dict], text: str, nobody: str
     entries, again = [], 0
     if not targets:
         entries.append(_entry(None, stage, "failed", nobody, attempt))
+        _append(case["id"], entries[-1:])
+    r = storage.client()
     for volunteer in targets:
         if volunteer["id"] in done:
             continue  # a retry resends only what has not gone yet
         number = volunteers.phone_of(volunteer)
-        if _sent_after_timeout(case, stage, volunteer["id"], since, number, text):
-            entries.append(_entry(volunteer["id"], stage, "sent", "Found at Twilio after it answered late.", attempt))
-            continue
-        delivery = twilio_rest.send("sms", number, text)
-        status, reason = delivery.status, delivery.reason
-        if status in ("failed", "unknown") and delivery.retryable:
-            if last_attempt:
-                reason = f"{reason} Gave up after {attempt} attempts."
-            elif status == "failed":
-                status, again = "retrying", again + 1
-            else:
-                again += 1  # stays "unknown": the next attempt looks it up first
-        entries.append(_entry(volunteer["id"], stage, status, reason, attempt))
-    _append(case["id"], entries)
+        # Set before the send, cleared once its outcome is recorded: a worker killed in between
+        # leaves it, and the next attempt asks Twilio instead of sending a second copy.
+        marker = SENDING.format(case["id"], stage, volunteer["id"])
+        began = r.get(marker)
+        if _sent_after_timeout(case, stage, volunteer["id"], since, number, text, began):
+            entry = _entry(volunteer["id"], stage, "sent", "Found at Twilio after it answered late.", attempt)
+        else:
+            r.set(marker, f"{time.time():.3f}", ex=86400)
+            delivery = twilio_rest.send("sms", number, text)
+            status, reason = delivery.status, delivery.reason
+            if status in ("failed", "unknown") and delivery.retryable:
+                if last_attempt:
+                    reason = f"{reason} Gave up after {attempt} attempts."
+                elif status == "failed":
+                    status, again = "retrying", again + 1
+                else:
+                    again += 1  # stays "unknown": the next attempt looks it up first
+            entry = _entry(volunteer["id"], stage, status, reason, attempt)
+        entries.append(entry)
+        _append(case["id"], [entry])  # at once: a crash later must not resend this one
+        if entry["status"] != "unknown":
+            r.delete(marker)
     log.info("case %s stage %d attempt %d: %s", case["id"], stage, attempt,
              ", ".join(f"{e['status']}" for e in entries) or "nothing to send")
     if again:
@@ -200,11 +224,15 @@ def _entry(to: str | None, stage: int, status: str, reason: str, attempt: int) -
             "at": round(time.time(), 3)}
 
 
-def _sent_after_timeout(case: dict, stage: int, volunteer_id: str, since: float, number: str, text: str) -> bool:
-    """Whether an earlier attempt of this stage, whose outcome was unknown (Twilio answered
-    too late), did reach Twilio: looked up rather than resent. False when Twilio cannot be asked."""
+def _sent_after_timeout(case: dict, stage: int, volunteer_id: str, since: float, number: str, text: str,
+                        began: str | None = None) -> bool:
+    """Whether an earlier attempt of this stage whose outcome is unknown (Twilio answered too
+    late, or the worker died mid-send: `began` is when that send started) did reach Twilio:
+    looked up rather than resent. False when Twilio cannot be asked."""
     unknown = [e["at"] for e in json.loads(case.get("notifications") or "[]") if e.get("to") == volunteer_id
                and e.get("stage") == stage and e.get("status") == "unknown" and e.get("at", 0) >= since]
+    if began:
+        unknown.append(float(began))
     if not unknown:
         return False
     try:
