@@ -145,9 +145,14 @@ def inbound():
         unread = [say("input.media_unread", lang)] if attachments else []
         if not emergency:
             return twiml(_format(unread, channel, lang))
-        _safe(escalations.raise_for_emergency, held, emergency)
-        # In the person's language, with their country's numbers (remembered in the profile).
         country = (_safe(storage.load_profile, sender, default={}) or {}).get("country") or get_settings().country
+        _safe(escalations.raise_for_emergency, held, emergency)
+        if (_safe(cases.get, held) or {}).get("state") == "closed":
+            # The volunteer closed the case while this message arrived: the emergency opens a
+            # new case rather than ending as the last line of a closed one.
+            escalations.record(escalations.new_case(sender, "urgent", emergency, lang, channel, country,
+                                                    with_attachments(text, attachments)))
+        # In the person's language, with their country's numbers (remembered in the profile).
         return twiml(_format([say(content.emergency_id(emergency, country), lang, country)] + unread, channel, lang))
 
     metadata = {"channel": channel}
@@ -182,7 +187,9 @@ def attachment_types(form) -> list[str]:
     is not a number counts as none."""
     count = form.get("NumMedia", "0")
     count = min(int(count), 10) if re.fullmatch(r"[0-9]{1,3}", count) else 0
-    return [(form.get(f"MediaContentType{i}") or "unknown type")[:80] for i in range(count)]
+    # Only what is really there: Twilio sends a type and a URL for each attachment.
+    return [(form.get(f"MediaContentType{i}") or "unknown type")[:80] for i in range(count)
+            if form.get(f"MediaContentType{i}") or form.get(f"MediaUrl{i}")]
 
 
 def _location(form) -> dict | None:

@@ -22,6 +22,7 @@ from bot.handoff import calls, escalations
 from bot.settings import get_settings
 from bot.store import storage
 from bot.store.secrets_box import seal
+from bot.understanding import offline
 from bot.understanding.urgent import EMERGENCY_INTENTS
 from webhook.messaging import first_time
 from webhook.rasa_client import triage
@@ -37,6 +38,7 @@ ENGLISH_NAMES = {"en": "English", "es": "Spanish", "th": "Thai", "hmn": "Hmong",
 TOPICS = {"1": "rights_general", "2": "covid_info", "3": "find_clinic"}
 MAX_TRIES = 4   # silences, wrong keys and unrecognised answers per call before a person is dialled
 ACCEPT_KEY = "1"
+MIN_CONVERSATION_SECONDS = 10  # an accepted call shorter than this was a dropped line, not a conversation
 # The menus a silence or a wrong answer sends the caller back to (nothing else may be named in a URL).
 RETRY_TO = {"menu": "/menu", "topics": "/topics", "answer": "/answer"}
 
@@ -125,8 +127,9 @@ def _on_silence(response: VoiceResponse, back_to: str, lang: str, **params) -> N
 def incoming():
     response = VoiceResponse()
     accept = current_app.config["PUENTE"].accept_digit
-    if accept and first_time(f"accept:{_call_sid()}"):
-        # Calls from detention phones ask the called party to press a key to accept.
+    if accept:
+        # Calls from detention phones ask the called party to press a key to accept; on every
+        # first request, Twilio's retries included (a lost first answer must not lose the call).
         response.play(digits=f"ww{accept}")
     response.redirect(_url("/menu"), method="POST")
     return _xml(response)
@@ -234,7 +237,7 @@ def _understand(speech: str) -> tuple[str | None, bool]:
     urgent = Dialogue(get_settings()).urgent.match(speech)
     if urgent:
         return urgent, True
-    parse = triage(current_app.config["PUENTE"].rasa_url, speech)
+    parse = triage(current_app.config["PUENTE"].rasa_url, speech) or _offline_parse(speech)
     if not parse:
         return None, False
     intent = parse.get("intent") or {}
@@ -247,6 +250,16 @@ def _understand(speech: str) -> tuple[str | None, bool]:
         return urgency.get("intent") or intent["name"], False
     sure = (intent.get("confidence") or 0) >= get_settings().nlu_threshold
     return (intent.get("name"), True) if sure else (None, False)
+
+
+def _offline_parse(speech: str) -> dict:
+    """Rasa is down: the same models read offline (bot.understanding.offline), in the shape of
+    Rasa's parse; {} when the model file cannot be read either."""
+    understanding = offline.load_current()
+    if understanding is None:
+        return {}
+    name, confidence = understanding.intent(speech)
+    return {"intent": {"name": name, "confidence": confidence}, "urgency": understanding.triage(speech).as_dict()}
 
 
 @bp.post("/answer")
@@ -339,11 +352,16 @@ def whisper_accept():
 def dial_done():
     lang = _lang()
     response = VoiceResponse()
-    if calls.answered(_call_sid()):
+    duration = request.form.get("DialCallDuration", "")
+    short = re.fullmatch(r"[0-9]{1,6}", duration) is not None and int(duration) < MIN_CONVERSATION_SECONDS
+    # Accepted, and Twilio says the call took place: anything else (no-answer, busy, failed,
+    # canceled) means the caller still needs someone.
+    if calls.answered(_call_sid()) and request.form.get("DialCallStatus") == "completed" and not short:
         _speak(response, "voice.goodbye", lang)
         response.hangup()
     else:
-        # Whatever DialCallStatus says ("completed" when a voicemail box picked up): nobody accepted.
+        # Whatever DialCallStatus says ("completed" when a voicemail box picked up): nobody
+        # accepted, or the volunteer's line dropped within seconds of accepting.
         response.redirect(_url("/voicemail-prompt", lang=lang, urgent=request.args.get("urgent", "")), method="POST")
     return _xml(response)
 

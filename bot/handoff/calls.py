@@ -89,14 +89,35 @@ def answered(call_sid: str) -> bool:
 def numbers_to_dial(language: str) -> list[str]:
     """The numbers to ring at once, from the console's roster (the same people the SMS
     notifications reach): on call in the caller's language, else everybody on call, else the
-    coordinator. At most ten. When Redis is down, the coordinator of the organisation's
-    config, so that the call still reaches a person."""
+    coordinator. At most ten. A roster entry whose number cannot be read is skipped, not
+    allowed to silence the others. When the roster cannot be read (Redis down, every entry
+    damaged), the coordinator of the organisation's config, so that the call still reaches a
+    person; an empty roster gives [] (voicemail). Never raises."""
     try:
-        people = volunteers.on_call_for(language) or volunteers.on_call_all()
-        if not people:
-            people = [c for c in [volunteers.coordinator()] if c]
-        return [volunteers.phone_of(person) for person in people[:MAX_DIALLED]]
-    except Exception as error:  # noqa: BLE001 - Redis down or a roster entry that cannot be unsealed
+        groups = [volunteers.on_call_for(language), volunteers.on_call_all(),
+                  [c for c in [volunteers.coordinator()] if c]]
+    except Exception as error:  # noqa: BLE001 - Redis down: the config's coordinator below
         log.error("roster unavailable for voice (%s); dialling the configured coordinator", type(error).__name__)
-        coordinator = get_settings().org.get("coordinator") or {}
+        return _configured_coordinator()
+    if not any(groups):
+        return []  # nobody on the roster at all: the caller leaves a voicemail
+    for people in groups:
+        numbers = []
+        for person in people:
+            try:
+                numbers.append(volunteers.normalise_phone(volunteers.phone_of(person)))
+            except Exception as error:  # noqa: BLE001 - one damaged entry must not silence the others
+                log.error("volunteer %s has no usable phone number (%s): skipped", person.get("id"),
+                          type(error).__name__)
+        if numbers:
+            return list(dict.fromkeys(numbers))[:MAX_DIALLED]
+    return _configured_coordinator()
+
+
+def _configured_coordinator() -> list[str]:
+    coordinator = get_settings().org.get("coordinator") or {}
+    try:
         return [volunteers.normalise_phone(str(coordinator["phone"]))] if coordinator.get("phone") else []
+    except ValueError:
+        log.error("the coordinator's phone in the organisation config is not a phone number")
+        return []

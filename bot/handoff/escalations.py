@@ -131,12 +131,25 @@ def _open_case(r: redis.Redis, case: dict) -> str | None:
         other = r.get(key)
         if other == case["id"]:
             return None  # the same case again (a spool flush, a retry)
-        if other and r.hget(CASE.format(other), "state") not in (None, "closed"):
+        state = _state_when_written(r, other) if other else None
+        if state not in (None, "closed"):
             return other
         # Closed or gone: that slot is free; delete it only if nobody has taken it meanwhile.
         r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
                1, key, other or "")
     return None
+
+
+def _state_when_written(r: redis.Redis, case_id: str, wait: float = 2.0) -> str | None:
+    """The state of a case that holds a person's open-case slot. Its writer claims the slot
+    just before writing the case, so a case not there yet is waited for (up to `wait`
+    seconds) rather than taken for gone: two messages at once must still make one case."""
+    deadline = time.monotonic() + wait
+    while True:
+        state = r.hget(CASE.format(case_id), "state")
+        if state is not None or time.monotonic() >= deadline:
+            return state
+        time.sleep(0.02)
 
 
 def _join(r: redis.Redis, open_id: str, case: dict) -> None:

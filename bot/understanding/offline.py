@@ -62,6 +62,12 @@ class OfflineUnderstanding:
         guess = self.identifier.identify(text)
         return guess.language if guess.unserved is None and guess.confidence > 0 else None
 
+    def intent(self, text: str) -> tuple[str, float]:
+        """The likeliest intent and its probability, as the assistant's classifier ranks it
+        (before the triage, which bot.understanding.offline.triage gives)."""
+        ranking = self.model.score([model_text(text, self.cues.tokens(text))], top=1).rankings[0]
+        return ranking[0]
+
     def triage(self, text: str) -> Decision:
         """The urgency decision the assistant's NLU would make for this message."""
         cues = self.cues.tokens(text)
