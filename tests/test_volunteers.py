@@ -32,9 +32,10 @@ def test_password_is_kept_only_as_an_argon2id_hash(redis_client):
     assert volunteers.verify_password(volunteers.find_by_name("pat test"), "correct horse battery")
     assert not volunteers.verify_password(added, "wrong")
     assert not volunteers.verify_password(None, "anything")
-    updated = volunteers.update(added["id"], password="a new one")
+    updated = volunteers.update(added["id"], password="a new one, longer")
     assert updated["password_hash"] != stored["password_hash"]
-    assert volunteers.verify_password(updated, "a new one") and not volunteers.verify_password(updated, "correct horse battery")
+    assert volunteers.verify_password(updated, "a new one, longer")
+    assert not volunteers.verify_password(updated, "correct horse battery")
     assert not volunteers.verify_password(volunteers.add("Nopass Test", "+15550118", ["en"]), "")
 
 
@@ -117,3 +118,33 @@ def test_a_shift_across_midnight(hours):
     assert not volunteers.on_duty_now(utc(2024, 1, 13, 23, 0))  # Sunday 06:00
     assert not volunteers.on_duty_now(utc(2024, 1, 14, 20, 0))  # Monday 03:00: no Sunday shift
     assert volunteers.next_duty_start(utc(2024, 1, 14, 5, 0)) == datetime(2024, 1, 19, 22, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
+
+
+@pytest.mark.parametrize("weak", ["1", "short pass", "password1234", "123456789012", "aaaaaaaaaaaaaaa", "Contraseña123"])
+def test_weak_passwords_are_refused_in_words(redis_client, weak):
+    with pytest.raises(ValueError):
+        volunteers.add("Weak Test", "+15550116", ["en"], password=weak)
+    assert volunteers.find_by_name("weak test") is None
+
+
+@pytest.mark.parametrize("typed", ["ana  lópez", "Ana López\t", "ANA\u00a0LÓPEZ", " ana lópez ", "Ａｎａ López"])
+def test_a_name_is_one_name_however_it_is_spaced_cased_or_encoded(redis_client, typed):
+    added = volunteers.add("Ana López", "+15550116", ["es"])
+    assert volunteers.find_by_name(typed)["id"] == added["id"]
+    assert volunteers.canonical_name(typed) == volunteers.canonical_name("Ana López")
+
+
+def test_unknown_names_take_as_long_to_refuse_as_real_ones(redis_client):
+    import time
+
+    real = volunteers.add("Timing Test", "+15550116", ["en"], password="a long enough passphrase")
+
+    def seconds(volunteer):
+        started = time.perf_counter()
+        for _ in range(5):
+            volunteers.verify_password(volunteer, "wrong guess here")
+        return time.perf_counter() - started
+
+    seconds(None)  # the dummy hash is made once
+    known, unknown = seconds(real), seconds(None)
+    assert 0.5 < unknown / known < 2.0

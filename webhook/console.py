@@ -8,6 +8,7 @@ from babel.support import Translations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     g,
     redirect,
     render_template,
@@ -23,10 +24,14 @@ from bot.settings import get_settings
 from webhook.console_auth import (
     check_csrf,
     clear_failures,
+    client_address,
     csrf_token,
-    locked_out,
+    end_session,
     login_required,
     record_failure,
+    sees_everything,
+    start_session,
+    throttle_wait,
 )
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -98,33 +103,57 @@ def _queue(lang_filter: str | None) -> list[dict]:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, wait = None, 0
     if request.method == "POST":
         check_csrf()
-        name = request.form.get("name", "").strip()
+        name = volunteers.canonical_name(request.form.get("name", ""))
         password = request.form.get("password", "")
-        if locked_out(name):
-            error = "locked"
+        client = client_address()
+        wait = throttle_wait(name, client)
+        if wait:
+            error = "wait"
+            cases.audit("anonymous", "sign_in_throttled", name=name, client=client)
         else:
             volunteer = volunteers.find_by_name(name)
-            if volunteer and volunteers.verify_password(volunteer, password):
-                clear_failures(name)
-                session.clear()
-                session["volunteer_id"] = volunteer["id"]
-                session.permanent = True
-                cases.audit(volunteer["id"], "sign_in")
+            # verify_password does the same work for an unknown name: timing tells nothing.
+            if volunteers.verify_password(volunteer, password):
+                clear_failures(name, client)
+                start_session(volunteer)
+                cases.audit(volunteer["id"], "sign_in", client=client)
                 target = request.args.get("next", "")
-                return redirect(target if target.startswith("/console") else url_for("console.queue"))
-            record_failure(name)
+                safe = target.startswith("/console") and "//" not in target and "\\" not in target
+                return redirect(target if safe else url_for("console.queue"))
+            record_failure(name, client)
+            cases.audit("anonymous", "sign_in_failed", name=name, client=client)
             error = "wrong"
-    return render_template("console/login.html", error=error), (401 if error else 200)
+    status = 429 if error == "wait" else (401 if error else 200)
+    return render_template("console/login.html", error=error, wait=wait), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    session.clear()
+    cases.audit(g.volunteer["id"], "sign_out")
+    end_session()
     return redirect(url_for("console.login"))
+
+
+@bp.after_app_request
+def security_headers(response):
+    """The console's pages may not be framed, sniffed or leak their URL, and run only their own
+    script; HSTS wherever the public URL is https."""
+    if request.blueprint == "console" or request.path.startswith("/static"):
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                    "media-src https:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                    "frame-ancestors 'none'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Cache-Control", "no-store")
+        if current_app.config["PUENTE"].public_url.startswith("https://"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
 
 
 # -- the queue --------------------------------------------------------------------------------------
@@ -160,9 +189,28 @@ def _case_view(case: dict) -> dict:
         from bot.store.secrets_box import unseal
 
         address = unseal(case["callback_number"])
+    recording = case.get("recording_url", "")
     return {"case": case, "mine": mine, "address": address if mine else mask(address),
             "canned": handoff.canned_replies(case) if mine else [], "outcomes": cases.OUTCOMES,
-            "claimer": (volunteers.get(case["claimed_by"]) or {}).get("name", "") if case.get("claimed_by") else ""}
+            "claimer": (volunteers.get(case["claimed_by"]) or {}).get("name", "") if case.get("claimed_by") else "",
+            "may_read": may_read(case),
+            # Only Twilio's https links are rendered: a javascript: or http: URL never reaches a page.
+            "recording": recording if recording.startswith("https://") else ""}
+
+
+def may_read(case: dict) -> bool:
+    """A transcript is read by whoever may take the case (it is waiting) or holds it, and by
+    coordinators and admins; not by every volunteer, for every case, for ever."""
+    return case.get("state") == "waiting" or case.get("claimed_by") == g.volunteer["id"] \
+        or sees_everything(g.volunteer)
+
+
+def _audit_read(case_id: str) -> None:
+    # The page polls its transcript every 2 s: one audit line per volunteer, case and minute.
+    from bot.store import storage
+
+    if storage.client().set(f"puente:audit:read:{g.volunteer['id']}:{case_id}", "1", nx=True, ex=60):
+        cases.audit(g.volunteer["id"], "read_transcript", case_id)
 
 
 @bp.get("/cases/<case_id>")
@@ -170,13 +218,22 @@ def _case_view(case: dict) -> dict:
 def case(case_id):
     found = _case_or_404(case_id)
     cases.audit(g.volunteer["id"], "view", case_id)
-    return render_template("console/case.html", **_case_view(found))
+    view = _case_view(found)
+    if view["may_read"]:
+        _audit_read(case_id)
+    else:
+        found["transcript"] = []
+    return render_template("console/case.html", **view)
 
 
 @bp.get("/cases/<case_id>/transcript.frag")
 @login_required
 def transcript_fragment(case_id):
-    return render_template("console/_transcript.html", case=_case_or_404(case_id))
+    found = _case_or_404(case_id)
+    if not may_read(found):
+        abort(403)
+    _audit_read(case_id)
+    return render_template("console/_transcript.html", case=found)
 
 
 @bp.post("/cases/<case_id>/claim")
@@ -217,7 +274,7 @@ def close(case_id):
 # -- local mode and administration ---------------------------------------------------------------
 
 @bp.get("/outbox")
-@login_required
+@login_required(role="admin")
 def outbox():
     import json
 
@@ -230,19 +287,27 @@ def outbox():
 @bp.route("/admin/volunteers", methods=["GET", "POST"])
 @login_required(role="admin")
 def admin_volunteers():
+    error = None
     if request.method == "POST":
-        action = request.form.get("action")
-        if action == "add":
-            languages = [x for x in request.form.getlist("languages") if x in LANGUAGES]
-            volunteers.add(request.form["name"].strip(), request.form["phone"].strip(), languages,
-                           on_call=bool(request.form.get("on_call")), role=request.form.get("role", "volunteer"),
-                           password=request.form.get("password") or None)
-        elif action == "remove":
-            volunteers.remove(request.form["id"])
-        elif action == "toggle":
-            found = volunteers.get(request.form["id"])
-            if found:
-                volunteers.update(found["id"], on_call="0" if found.get("on_call") == "1" else "1")
-        cases.audit(g.volunteer["id"], f"admin_{action}")
-        return redirect(url_for("console.admin_volunteers"))
-    return render_template("console/admin_volunteers.html", people=volunteers.list_all(), languages=LANGUAGES)
+        action = request.form.get("action", "")
+        try:
+            if action == "add":
+                languages = [x for x in request.form.getlist("languages") if x in LANGUAGES]
+                volunteers.add(request.form.get("name", "").strip(), request.form.get("phone", "").strip(), languages,
+                               on_call=bool(request.form.get("on_call")), role=request.form.get("role", "volunteer"),
+                               password=request.form.get("password") or None)
+            elif action == "remove":
+                volunteers.remove(request.form.get("id", ""))
+            elif action == "toggle":
+                found = volunteers.get(request.form.get("id", ""))
+                if found:
+                    volunteers.update(found["id"], on_call="0" if found.get("on_call") == "1" else "1")
+            else:
+                raise ValueError("unknown action")
+        except ValueError as problem:  # what the admin typed: said back, never a 500
+            error = str(problem)
+        else:
+            cases.audit(g.volunteer["id"], f"admin_{action}")
+            return redirect(url_for("console.admin_volunteers"))
+    return render_template("console/admin_volunteers.html", people=volunteers.list_all(), languages=LANGUAGES,
+                           error=error), (400 if error else 200)

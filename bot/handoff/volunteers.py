@@ -8,6 +8,7 @@ a password only as an argon2id hash. Duty hours stay in the organisation's confi
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -90,8 +91,29 @@ def _encode(**fields) -> dict[str, str]:
     if "role" in fields:
         out["role"] = _role(fields["role"])
     if fields.get("password"):
+        check_password(fields["password"])
         out["password_hash"] = _hasher().hash(fields["password"])
+        out["session_epoch"] = uuid.uuid4().hex  # ends every session signed in with the old password
     return out
+
+
+MIN_PASSWORD_LENGTH = 12
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    path = get_settings().data_dir / "security" / "common-passwords.txt"
+    return frozenset(line.strip().casefold() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def check_password(password: str) -> None:
+    """Raises ValueError (in words an admin can act on) for a password too short or too common."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters (a few words work well)")
+    folded = password.casefold()
+    if folded in _common_passwords() or len(set(folded)) < 4:
+        raise ValueError("that password is too common or too easy to guess")
 
 
 def _decode(raw: dict[str, str]) -> dict:
@@ -132,9 +154,15 @@ def list_all() -> list[dict]:
     return sorted((_decode(raw) for raw in pipe.execute() if raw), key=lambda v: (v["name"].lower(), v["id"]))
 
 
+def canonical_name(name: str) -> str:
+    """How names are compared and throttled: Unicode NFKC, case-folded, whitespace (tabs,
+    non-breaking spaces) collapsed, so "Ana  López\t" and "ana lópez" are one name."""
+    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
 def find_by_name(name: str) -> dict | None:
-    wanted = " ".join((name or "").split()).lower()
-    return next((v for v in list_all() if v["name"].lower() == wanted), None) if wanted else None
+    wanted = canonical_name(name)
+    return next((v for v in list_all() if canonical_name(v["name"]) == wanted), None) if wanted else None
 
 
 def update(volunteer_id: str, **fields) -> dict | None:
@@ -174,11 +202,19 @@ def public(volunteer: dict) -> dict:
     return shown
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash(uuid.uuid4().hex)
+
+
 def verify_password(volunteer: dict | None, password: str) -> bool:
     stored = (volunteer or {}).get("password_hash", "")
     if not stored:
-        # Hash anyway, so that a name without a password (or no such name) takes as long to refuse.
-        _hasher().hash(password or "x")
+        # The same work as for a real name, so that timing does not tell which names exist.
+        try:
+            _hasher().verify(_dummy_hash(), password or "")
+        except (VerificationError, InvalidHashError):
+            pass
         return False
     try:
         _hasher().verify(stored, password or "")

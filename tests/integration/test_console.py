@@ -36,12 +36,91 @@ def sign_in(client, name, password=PASSWORD):
     return client.post("/console/login", data={"name": name, "password": password, "csrf": csrf(page)})
 
 
-def test_sign_in_locks_out_after_failed_attempts(webhook_app, team):
+def test_guessing_is_slowed_for_the_guesser_not_locked_for_the_volunteer(webhook_app, team, redis_client):
+    stranger = webhook_app.test_client()
+    name = team["es"]["name"]
+    for variant in (name, name.upper(), name.replace(" ", "  "), name + "\t", name.replace(" ", "\u00a0")):
+        assert sign_in(stranger, variant, "wrong").status_code in (401, 429)
+    # Every spelling counted as one name: the stranger now waits, whatever spelling is tried.
+    response = sign_in(stranger, name.replace(" ", "\u00a0"), "wrong")
+    assert response.status_code == 429 and "seconds" in response.get_data(as_text=True)
+    # The volunteer, from another address, signs in at once.
+    volunteer = webhook_app.test_client()
+    volunteer.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    assert sign_in(volunteer, name).status_code == 302
+    audited = [entry[1]["action"] for entry in redis_client.xrange("puente:audit")]
+    assert audited.count("sign_in_failed") >= 3 and "sign_in_throttled" in audited
+
+
+def test_sign_out_and_a_password_change_end_the_session(webhook_app, team):
     client = webhook_app.test_client()
-    for _ in range(5):
-        assert sign_in(client, team["es"]["name"], "wrong").status_code == 401
-    response = sign_in(client, team["es"]["name"])
-    assert response.status_code == 401 and "15" in response.get_data(as_text=True)
+    sign_in(client, team["es"]["name"])
+    cookie = client.get_cookie("session").value
+    page = client.get("/console/").get_data(as_text=True)
+    client.post("/console/logout", data={"csrf": csrf(page)})
+    replay = webhook_app.test_client()
+    replay.set_cookie("session", cookie)
+    assert replay.get("/console/").status_code == 302  # the old cookie no longer signs anyone in
+    sign_in(client, team["es"]["name"])
+    assert client.get("/console/").status_code == 200
+    volunteers.update(team["es"]["id"], password="another long passphrase")
+    assert client.get("/console/").status_code == 302
+
+
+def test_console_pages_carry_the_security_headers(webhook_app, team):
+    client = webhook_app.test_client()
+    sign_in(client, team["es"]["name"])
+    headers = client.get("/console/").headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_volunteer_reads_only_waiting_cases_or_their_own(webhook_app, phone, team, redis_client):
+    from tests.integration.test_webhook import MUST_PASS
+
+    phone.text(MUST_PASS[("en", "request_human")])
+    from bot.store.privacy import pseudonymise
+
+    [case] = [c for c in escalations.open_cases() if c["sender"] == pseudonymise(phone.number)]
+    holder, other, admin = (webhook_app.test_client() for _ in range(3))
+    sign_in(holder, team["es"]["name"])
+    sign_in(other, team["th"]["name"])
+    sign_in(admin, team["admin"]["name"])
+    assert other.get(f"/console/cases/{case['id']}/transcript.frag").status_code == 200  # waiting: may take it
+    cases.claim(case["id"], team["es"]["id"])
+    text = MUST_PASS[("en", "request_human")]
+    assert text not in other.get(f"/console/cases/{case['id']}").get_data(as_text=True)
+    assert other.get(f"/console/cases/{case['id']}/transcript.frag").status_code == 403
+    assert text in holder.get(f"/console/cases/{case['id']}/transcript.frag").get_data(as_text=True)
+    assert text in admin.get(f"/console/cases/{case['id']}/transcript.frag").get_data(as_text=True)
+    assert other.get("/console/outbox").status_code == 403 and admin.get("/console/outbox").status_code == 200
+    reads = [e[1] for e in redis_client.xrange("puente:audit") if e[1]["action"] == "read_transcript"]
+    assert {r["who"] for r in reads if r["case"] == case["id"]} >= {team["es"]["id"], team["admin"]["id"]}
+
+
+def test_only_https_recording_links_are_rendered(webhook_app, team):
+    case = escalations.new_case("p_js_link", "normal", "voicemail", "en", "voice", "US", "")
+    case["recording_url"] = "javascript:alert(document.cookie)"
+    escalations.record(case)
+    client = webhook_app.test_client()
+    sign_in(client, team["admin"]["name"])
+    page = client.get(f"/console/cases/{case['id']}").get_data(as_text=True)
+    assert "javascript:" not in page
+
+
+@pytest.mark.parametrize("form", [
+    {"action": "add", "name": "X", "phone": "not a phone", "password": "a long enough passphrase"},
+    {"action": "add", "name": "Weak Y", "phone": "+15550177", "password": "1"},
+    {"action": "add"}, {"action": "toggle"}, {"action": "remove"}, {"action": "explode"}, {},
+])
+def test_malformed_admin_input_is_answered_never_500(webhook_app, team, form):
+    client = webhook_app.test_client()
+    sign_in(client, team["admin"]["name"])
+    page = client.get("/console/admin/volunteers").get_data(as_text=True)
+    response = client.post("/console/admin/volunteers", data={"csrf": csrf(page), **form})
+    assert response.status_code in (302, 400)
 
 
 def test_pages_need_a_session_and_posts_need_the_csrf_token(webhook_app, team):
