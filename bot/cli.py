@@ -141,7 +141,8 @@ def _forget(args) -> int:
     from bot.store.privacy import pseudonymise
 
     sender = args.sender if args.pseudonymous else pseudonymise(args.sender)
-    print(f"deleted {forget(sender)} records for {sender}")
+    report = forget(sender)
+    print(f"deleted for {sender}: " + ", ".join(f"{kind} {count}" for kind, count in report.items()))
     return 0
 
 

@@ -104,3 +104,17 @@ def twilio_env(fake_twilio, monkeypatch):
     monkeypatch.setenv("TWILIO_FROM_NUMBER", "+15550100")
     monkeypatch.setenv("TWILIO_WHATSAPP_FROM", "+15550100")
     return fake_twilio
+
+
+@pytest.fixture
+def private_var(tmp_path):
+    """A var/ of this test's own, so the running stack's spool flusher (the action server
+    moves spooled cases into Redis every second) cannot take this test's spool first."""
+    from bot.settings import get_settings
+
+    before = os.environ["PUENTE_VAR_DIR"]
+    os.environ["PUENTE_VAR_DIR"] = str(tmp_path)
+    get_settings.cache_clear()
+    yield tmp_path
+    os.environ["PUENTE_VAR_DIR"] = before
+    get_settings.cache_clear()

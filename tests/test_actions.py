@@ -41,7 +41,7 @@ def test_emergency_is_recorded_with_channel_and_pseudonymous_sender(redis_client
     assert (case["priority"], case["language"], case["channel"]) == ("urgent", "so", "whatsapp")
 
 
-def test_redis_down_the_person_still_gets_an_answer_and_the_case_is_spooled(redis_client, monkeypatch):
+def test_redis_down_the_person_still_gets_an_answer_and_the_case_is_spooled(private_var, redis_client, monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     get_settings.cache_clear()
     storage.client.cache_clear()

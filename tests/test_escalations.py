@@ -21,7 +21,7 @@ def test_case_is_queued_with_priority_language_channel_and_pseudonym(redis_clien
     assert cases[0]["language"] == "th" and cases[0]["channel"] == "whatsapp" and cases[0]["sender"] == "p_def"
 
 
-def test_redis_down_spools_to_disk_and_recovers(redis_client, monkeypatch):
+def test_redis_down_spools_to_disk_and_recovers(private_var, redis_client, monkeypatch):
     case = escalations.new_case("p_xyz", "urgent", "emergency_abuse", "es", "sms", "MX", "me golpearon")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     get_settings.cache_clear()
@@ -42,10 +42,33 @@ def test_forget_removes_profile_and_transcripts(redis_client):
     escalations.record(escalations.new_case("p_forget", "normal", "request_human", "hmn", "sms", "US", "pab"))
     assert storage.load_profile("p_forget")["language"] == "hmn"
     storage.tracker_client().set(storage.TRACKER.format("p_forget"), "{}")
-    forget("p_forget")
+    report = forget("p_forget")
+    assert report["profile"] == 1 and report["conversation"] == 1 and report["cases"] == 1
     assert storage.load_profile("p_forget") == {}
     assert storage.tracker_client().get(storage.TRACKER.format("p_forget")) is None
-    assert all(c["transcript"] == "[]" for c in escalations.open_cases() if c["sender"] == "p_forget")
+    assert not [c for c in escalations.open_cases() if c["sender"] == "p_forget"]
+    assert not [k for k in redis_client.keys("*") if "p_forget" in k]
+
+
+def test_cases_expire_after_the_retention_period(redis_client):
+    case = escalations.new_case("p_case_ttl", "normal", "request_human", "en", "sms", "US", "hi")
+    escalations.record(case)
+    assert 0 < redis_client.ttl(escalations.CASE.format(case["id"])) <= get_settings().data_ttl_seconds
+
+
+def test_forget_reaches_the_spool_files_and_their_quarantine(private_var, redis_client, tmp_path):
+    from bot.handoff import spool
+
+    path = get_settings().var_dir / "spool" / "escalations.jsonl"
+    spool.append(path, escalations.new_case("p_spooled", "urgent", "emergency_abuse", "es", "sms", "US", "me pegan"))
+    spool.append(path, escalations.new_case("p_other", "normal", "request_human", "es", "sms", "US", "hola"))
+    (path.with_name(path.name + ".quarantine")).write_bytes(b'{"sender": "p_spooled", "text": "me peg\n')
+    report = forget("p_spooled")
+    assert report["spooled_cases"] == 2
+    assert b"p_spooled" not in path.read_bytes() and b"p_other" in path.read_bytes()
+    assert b"p_spooled" not in path.with_name(path.name + ".quarantine").read_bytes()
+    escalations.flush_spool()  # what remains moves on; the forgotten case never comes back
+    assert not [c for c in escalations.open_cases() if c["sender"] == "p_spooled"]
 
 
 def test_profile_expires(redis_client):
@@ -119,7 +142,7 @@ def test_an_emergency_joining_a_normal_case_raises_it_and_a_sure_one_outranks_a_
     assert redis_client.zscore(escalations.QUEUE, normal["id"]) < 1e11  # sorted with the urgent ones
 
 
-def test_spooled_cases_of_one_person_are_joined_when_they_are_moved_back(redis_client, monkeypatch):
+def test_spooled_cases_of_one_person_are_joined_when_they_are_moved_back(private_var, redis_client, monkeypatch):
     one = escalations.new_case("p_spool2", "normal", "request_human", "so", "sms", "US", "qof")
     two = escalations.new_case("p_spool2", "urgent", "emergency_medical", "so", "sms", "US", "neefsan maayo")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")

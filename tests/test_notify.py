@@ -105,7 +105,7 @@ def test_local_mode_notifications_go_to_the_outbox(roster, redis_client, monkeyp
     assert [n["status"] for n in notifications(case["id"])] == ["queued_local"]
 
 
-def test_spooled_cases_are_swept_into_the_notification_queue(redis_client, monkeypatch):
+def test_spooled_cases_are_swept_into_the_notification_queue(private_var, redis_client, monkeypatch):
     case = escalations.new_case("p_sweep", "urgent", "emergency_abuse", "es", "sms", "MX", "")
     escalations._spool(case)
     assert escalations.flush_spool() == 1  # moves it into Redis, then enqueues its notification

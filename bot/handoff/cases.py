@@ -11,11 +11,10 @@ import json
 import time
 
 from bot.handoff import escalations
-from bot.handoff.escalations import CASE, MESSAGE_CHARS, OPEN_FOR, QUEUE
+from bot.handoff.escalations import CASE, HANDOFF, MESSAGE_CHARS, OPEN_FOR, QUEUE
 from bot.settings import get_settings
 from bot.store import storage
 
-HANDOFF = "puente:handoff:{}"   # sender -> case id, while a volunteer holds the case
 CONTACT = "puente:contact:{}"   # sender -> sealed address to reply to (the only raw number kept)
 AUDIT = "puente:audit"          # stream: who viewed, claimed, replied, closed what
 OUTCOMES = ("resolved", "referred", "callback_done", "no_response", "duplicate", "other")

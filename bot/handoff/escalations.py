@@ -31,6 +31,7 @@ MESSAGE_CHARS = 4096
 QUEUE = "puente:cases:open"          # sorted set: urgent first, then oldest first
 BY_SENDER = "puente:cases:sender:{}"  # set of case ids per pseudonymous sender
 OPEN_FOR = "puente:cases:open-for:{}"  # pseudonymous sender -> the id of their one open case
+HANDOFF = "puente:handoff:{}"          # sender -> case id, while a volunteer holds the case (bot.handoff.cases)
 ALERTED = "puente:case:{}:alerted"     # set while the holder has just been alerted: no repeat alerts
 TRANSCRIPT_LIMIT = 60                   # lines kept per case: the recent turns
 PRIORITY_RANK = {"urgent": 0, "normal": 1}
@@ -84,6 +85,7 @@ def queue_score(case: dict) -> float:
 def _write(r: redis.Redis, case: dict) -> None:
     pipe = r.pipeline(transaction=True)
     pipe.hset(CASE.format(case["id"]), mapping=case)
+    pipe.expire(CASE.format(case["id"]), get_settings().data_ttl_seconds)  # cases expire like everything else
     pipe.zadd(QUEUE, {case["id"]: queue_score(case)})
     pipe.sadd(BY_SENDER.format(case["sender"]), case["id"])
     pipe.expire(BY_SENDER.format(case["sender"]), get_settings().data_ttl_seconds)
@@ -177,6 +179,7 @@ def append_transcript(case_id: str, entries: list[dict]) -> None:
                 pipe.multi()
                 pipe.hset(key, mapping={"transcript": json.dumps(transcript, ensure_ascii=False),
                                         "updated": f"{time.time():.3f}"})
+                pipe.expire(key, get_settings().data_ttl_seconds)  # kept for the retention period after the last line
                 pipe.execute()
                 return
             except redis.WatchError:
@@ -308,16 +311,27 @@ def open_cases(limit: int = 100) -> list[dict]:
     pipe = r.pipeline()
     for case_id in ids:
         pipe.hgetall(CASE.format(case_id))
-    return [case for case in pipe.execute() if case]
+    found = pipe.execute()
+    gone = [case_id for case_id, case in zip(ids, found) if not case]
+    if gone:
+        r.zrem(QUEUE, *gone)  # expired or deleted on request: not open any more
+    return [case for case in found if case]
 
 
 def forget(sender: str) -> int:
+    """Deletes every case of this sender (hash, queue entry, open-case and hand-off keys),
+    found by the sender index and by a scan, so that an expired index hides none. Returns
+    how many cases were deleted. Raises redis.RedisError."""
     r = storage.client()
-    ids = r.smembers(BY_SENDER.format(sender))
+    ids = set(r.smembers(BY_SENDER.format(sender)))
+    for key in r.scan_iter(match=CASE.format("*"), count=500):
+        if key.count(":") == 2 and r.hget(key, "sender") == sender:
+            ids.add(key.rsplit(":", 1)[1])
     pipe = r.pipeline()
     for case_id in ids:
-        # The case stays in the queue (a volunteer may be acting on it), without the texts.
-        pipe.hset(CASE.format(case_id), "transcript", "[]")
-    pipe.delete(BY_SENDER.format(sender), OPEN_FOR.format(sender))
+        pipe.delete(CASE.format(case_id))
+        pipe.zrem(QUEUE, case_id)
+        pipe.delete(ALERTED.format(case_id))
+    pipe.delete(BY_SENDER.format(sender), OPEN_FOR.format(sender), HANDOFF.format(sender))
     pipe.execute()
     return len(ids)

@@ -25,6 +25,7 @@ def keep(sender: str, channel: str, text: str, language: str | None) -> str:
         r = storage.client()
         r.rpush(PENDING, json.dumps(item, ensure_ascii=False))
         r.expire(PENDING, get_settings().data_ttl_seconds)
+        trim_expired(r, PENDING, get_settings().data_ttl_seconds)
         return "redis"
     except redis.RedisError:
         spool.append(_spool_path(), item)
@@ -45,6 +46,26 @@ def flush_spool() -> int:
         r.expire(PENDING, get_settings().data_ttl_seconds)
 
     return spool.drain(_spool_path(), move)
+
+
+def trim_expired(r, key: str, seconds: int) -> None:
+    """Drops items older than `seconds` (their "at") from the head of a chronological list."""
+    cutoff = time.time() - seconds
+    while True:
+        head = r.lindex(key, 0)
+        if head is None or json.loads(head).get("at", 0) >= cutoff:
+            return
+        r.lpop(key)
+
+
+def forget(sender: str) -> int:
+    """Deletes this sender's kept messages, in Redis and in the spool. Returns how many."""
+    r = storage.client()
+    removed = 0
+    for item in r.lrange(PENDING, 0, -1):
+        if json.loads(item).get("sender") == sender:
+            removed += r.lrem(PENDING, 0, item)
+    return removed + spool.remove(_spool_path(), sender)
 
 
 def pending(limit: int = 100) -> list[dict]:

@@ -90,6 +90,26 @@ def drain(path: Path, handle: Callable[[dict], None]) -> int:
     return handled
 
 
+def remove(path: Path, sender: str) -> int:
+    """Deletes every line that mentions this pseudonymous sender, in the spool file and its
+    quarantine (a torn line is still someone's). Returns how many lines went. Raises OSError."""
+    needle = sender.encode()
+    removed = 0
+    with _locked(path):
+        for target in (path, path.with_name(path.name + ".quarantine")):
+            if not target.exists():
+                continue
+            lines = [line for line in target.read_bytes().split(b"\n") if line.strip()]
+            kept = [line for line in lines if needle not in line]
+            removed += len(lines) - len(kept)
+            if len(kept) != len(lines):
+                tmp = target.with_name(target.name + ".tmp")
+                tmp.write_bytes(b"".join(line + b"\n" for line in kept))
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, target)
+    return removed
+
+
 def _quarantine(path: Path, lines: list[bytes]) -> None:
     target = path.with_name(path.name + ".quarantine")
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -149,15 +149,44 @@ def _failure(error: TwilioRestException) -> Delivery:
     return Delivery("failed", reason=reason, retryable=False)
 
 
+def _trim_expired(r) -> None:
+    from bot.settings import get_settings
+
+    cutoff = time.time() - get_settings().data_ttl_seconds
+    while (head := r.lindex(OUTBOX, 0)) is not None and json.loads(head).get("at", 0) < cutoff:
+        r.lpop(OUTBOX)
+
+
+def forget_outbox(sender: str) -> int:
+    """Deletes the local outbox's messages to this pseudonymous sender (their number is kept
+    only sealed, so each is unsealed and pseudonymised to compare). Returns how many."""
+    from bot.store.privacy import pseudonymise
+    from bot.store.secrets_box import unseal
+
+    r = storage.client()
+    removed = 0
+    for raw in r.lrange(OUTBOX, 0, -1):
+        item = json.loads(raw)
+        try:
+            to = unseal(item.get("to", ""))
+        except Exception:  # noqa: BLE001 - an item sealed with an old key is nobody's any more
+            continue
+        if pseudonymise(to) == sender or pseudonymise(f"whatsapp:{to}") == sender:
+            removed += r.lrem(OUTBOX, 0, raw)
+    return removed
+
+
 def _to_outbox(channel: str, to_number: str, body: str, content_sid: str | None) -> Delivery:
     item = {"to": seal(to_number), "body": body, "channel": channel, "at": round(time.time(), 3)}
     if content_sid:
         item["content_sid"] = content_sid
     try:
-        pipe = storage.client().pipeline()
+        r = storage.client()
+        pipe = r.pipeline()
         pipe.rpush(OUTBOX, json.dumps(item, ensure_ascii=False))
         pipe.ltrim(OUTBOX, -OUTBOX_KEEP, -1)  # the console shows the recent ones; the list must not grow forever
         pipe.execute()
+        _trim_expired(r)
     except redis.RedisError as error:
         log.error("outbox write failed (%s)", type(error).__name__)
         return Delivery("failed", reason="The local outbox could not be written; trying again.", retryable=True)
