@@ -14,9 +14,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.conversation import content
 from bot.conversation.dialogue import Dialogue, say
 from bot.handoff import cases, escalations, inbox
+from bot.retention import forget
 from bot.settings import get_settings
 from bot.store import storage
 from bot.store.privacy import pseudonymise
+from bot.text import normalise
 from bot.understanding import offline
 from bot.understanding.langid import script_of
 from webhook import sms
@@ -130,6 +132,8 @@ def inbound():
     if keyword == "HELP":
         lang = _language(sender, text)
         return twiml(_format([say("help.carrier", lang)], channel, lang))
+    if normalise(text) in Dialogue(get_settings()).keywords["delete_data"]:
+        return _delete_request(sender, channel, text)
 
     # The one raw address kept, sealed, so that a volunteer's reply can reach the person.
     _safe(cases.remember_contact, sender, raw_from)
@@ -211,6 +215,28 @@ def with_attachments(text: str, attachments: list[str]) -> str:
         return text
     note = f"[attachment not read: {', '.join(attachments)}]"
     return f"{text} {note}" if text.strip() else note
+
+
+DELETE_ASKED = "puente:forget:asked:{}"  # the person asked to delete their data; a second ask confirms
+DELETE_CONFIRM_SECONDS = 600
+
+
+def _delete_request(sender: str, channel: str, text: str) -> Response:
+    """The person's own "DELETE" / "BORRAR"...: the first asks them to confirm (within 10
+    minutes), the second deletes everything kept about them (bot.retention.forget)."""
+    lang = _language(sender, text)
+    asked = DELETE_ASKED.format(sender)
+    try:
+        if storage.client().get(asked):
+            report = forget(sender)
+            storage.client().delete(asked)
+            log.info("a person deleted their data by keyword: %s", ", ".join(f"{k} {v}" for k, v in report.items()))
+            return twiml(_format([say("privacy.deleted", lang)], channel, lang))
+        storage.client().set(asked, "1", ex=DELETE_CONFIRM_SECONDS)
+    except (redis.RedisError, OSError) as error:
+        log.error("deletion by keyword failed (%s)", type(error).__name__)
+        return twiml(_format([say("privacy.delete_failed", lang)], channel, lang))
+    return twiml(_format([say("privacy.delete_confirm", lang)], channel, lang))
 
 
 def _held_emergency(text: str) -> str | None:

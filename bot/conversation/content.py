@@ -21,6 +21,8 @@ SYSTEM = [
     N_("input.unknown_language"), N_("out_of_scope"), N_("thanks"), N_("goodbye"), N_("affirm"), N_("deny"),
     N_("no_verified_info"), N_("human.requested"), N_("human.after_misunderstandings"),
     N_("escalation.recorded"), N_("help.carrier"), N_("fallback.unavailable"),
+    # A person deleting their own data: asked to confirm, then told.
+    N_("privacy.delete_confirm"), N_("privacy.deleted"), N_("privacy.delete_failed"),
     # Unsure whether someone is in danger: the one question, and the answer to "no".
     N_("urgency.ask"), N_("urgency.lowered"),
     # With the language menu, for a language we do not serve (or cannot tell): danger first.

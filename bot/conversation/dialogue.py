@@ -105,7 +105,8 @@ class Reply:
 @lru_cache(maxsize=4)
 def _keywords(data_dir: str) -> dict[str, set[str]]:
     from pathlib import Path
-    words: dict[str, set[str]] = {"menu": set(), "more": set(), "answer_yes": set(), "answer_no": set()}
+    words: dict[str, set[str]] = {"menu": set(), "more": set(), "answer_yes": set(), "answer_no": set(),
+                                  "delete_data": set()}
     for path in sorted(Path(data_dir, "keywords").glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for kind in words:
