@@ -214,6 +214,10 @@ def main() -> int:
     parser.add_argument("--no-plots", action="store_true", help="skip the confusion-matrix PNGs")
     parser.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of data/nlu instead")
     args = parser.parse_args()
+    if getattr(args, "url", None) and not args.token:
+        from bot.settings import rasa_token
+
+        args.token = rasa_token()  # the one bin/services started Rasa with
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.cv:
         result = cross_validate(args.cv)

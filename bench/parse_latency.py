@@ -58,6 +58,10 @@ def main() -> int:
     parser.add_argument("--token", help="Rasa's auth token, if it has one")
     parser.add_argument("--label", default="current", help="a name for this run in the results file")
     args = parser.parse_args()
+    if getattr(args, "url", None) and not args.token:
+        from bot.settings import rasa_token
+
+        args.token = rasa_token()  # the one bin/services started Rasa with
     texts = _texts()
     timings = asyncio.run(_timings(texts[:50] + texts, args.url, args.token))[50:]
     quantiles = statistics.quantiles(timings, n=100)

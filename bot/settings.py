@@ -39,6 +39,12 @@ def local_secret(env_var: str, filename: str, make=lambda: secrets.token_hex(32)
     return path.read_text().strip()
 
 
+def rasa_token() -> str:
+    """The token Rasa's HTTP API requires (`rasa run --auth-token`): RASA_AUTH_TOKEN, or one
+    kept in var/ for a local run (bin/services starts Rasa with the same)."""
+    return local_secret("RASA_AUTH_TOKEN", "rasa-api.token")
+
+
 @dataclass(frozen=True)
 class Settings:
     country: str

@@ -19,11 +19,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_redis(directory: Path, port: int) -> subprocess.Popen:
+REDIS_PASSWORD = "test-redis-password-not-secret"
+
+
+def start_redis(directory: Path, port: int, password: str = REDIS_PASSWORD) -> subprocess.Popen:
+    """A real redis-server as bin/services runs it: loopback only, a password, append-only."""
     directory.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-         "--dir", str(directory), "--appendonly", "yes", "--save", ""],
+         "--dir", str(directory), "--appendonly", "yes", "--save", "", "--requirepass", password],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -41,7 +45,8 @@ def redis_server(tmp_path_factory):
     port = free_port()
     directory = tmp_path_factory.mktemp("redis")
     process = start_redis(directory, port)
-    yield {"port": port, "url": f"redis://127.0.0.1:{port}/0", "dir": directory, "process": process}
+    yield {"port": port, "url": f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0", "dir": directory, "process": process,
+           "password": REDIS_PASSWORD}
     process.terminate()
     process.wait(timeout=10)
 
@@ -57,6 +62,9 @@ def test_environment(tmp_path_factory, redis_server):
         "PUENTE_COUNTRY": "US",
         "RASA_TELEMETRY_ENABLED": "false",
         "PUENTE_SPOOL_FLUSH_SECONDS": "0",  # no background flusher in the test process
+        "REDIS_PASSWORD": REDIS_PASSWORD,
+        "RASA_AUTH_TOKEN": "test-rasa-token-not-secret",
+        "ACTION_SERVER_TOKEN": "test-action-token-not-secret",
     })
     from bot.settings import get_settings
     from bot.store import storage

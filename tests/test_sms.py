@@ -54,3 +54,12 @@ def test_flags_and_zwj_emoji_are_never_cut_in_two():
         text = cluster * (2000 // len(cluster))
         parts = split_sms(text)
         assert "".join(parts) == text and all(len(p) % len(cluster) == 0 and len(p) <= 1600 for p in parts)
+
+
+def test_no_typed_command_survives_as_a_command():
+    from webhook.rasa_client import as_text
+
+    for typed in ("/restart", "/ /restart", "/\t/emergency_medical", "//  /greet", '/ /emergency_medical{"x": 1}',
+                  "  /nlu_fallback"):
+        assert not as_text(typed).lstrip().startswith("/"), typed
+    assert as_text("hola / adiós") == "hola / adiós"

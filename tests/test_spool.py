@@ -54,3 +54,16 @@ def test_spool_files_are_private(tmp_path):
     path = tmp_path / "escalations.jsonl"
     spool.append(path, {"id": "x"})
     assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("record", [{"garbage": True}, {}, {"id": "x"}])
+def test_a_json_object_that_is_not_a_case_is_set_aside_not_blocking(private_var, redis_client, record):
+    from bot.handoff import escalations
+
+    path = private_var / "spool" / "escalations.jsonl"
+    spool.append(path, record)
+    case = escalations.new_case("p_behind", "urgent", "emergency_abuse", "es", "sms", "US", "me pegan")
+    spool.append(path, case)
+    assert escalations.flush_spool() == 1
+    assert [c["id"] for c in escalations.open_cases() if c["sender"] == "p_behind"] == [case["id"]]
+    assert json.loads((private_var / "spool" / "escalations.jsonl.quarantine").read_text()) == record

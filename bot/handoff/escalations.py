@@ -247,6 +247,9 @@ def flush_spool(r: redis.Redis | None = None) -> int:
     written: list[dict] = []
 
     def move(case: dict) -> None:
+        missing = {"id", "sender", "priority", "reason", "language", "channel", "created", "transcript"} - set(case)
+        if missing or case["priority"] not in PRIORITY_RANK:
+            raise ValueError(f"not a case (missing {sorted(missing)})")  # quarantined by spool.drain
         open_id = _open_case(r, case)
         if open_id:
             _join(r, open_id, case)
@@ -255,7 +258,7 @@ def flush_spool(r: redis.Redis | None = None) -> int:
             written.append(case)
 
     try:
-        moved = spool.drain(path, move)
+        moved = spool.drain(path, move, transient=(redis.RedisError, OSError))
     finally:
         _notify_moved(written)
     if moved:

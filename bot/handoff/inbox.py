@@ -42,10 +42,12 @@ def flush_spool() -> int:
     r = storage.client()
 
     def move(item: dict) -> None:
+        if not isinstance(item.get("sender"), str):
+            raise ValueError("not a kept message")  # quarantined by spool.drain
         r.rpush(PENDING, json.dumps(item, ensure_ascii=False))
         r.expire(PENDING, get_settings().data_ttl_seconds)
 
-    return spool.drain(_spool_path(), move)
+    return spool.drain(_spool_path(), move, transient=(redis.RedisError, OSError))
 
 
 def trim_expired(r, key: str, seconds: int) -> None:

@@ -48,10 +48,14 @@ def append(path: Path, record: dict) -> None:
             os.close(fd)
 
 
-def drain(path: Path, handle: Callable[[dict], None]) -> int:
+def drain(path: Path, handle: Callable[[dict], None],
+          transient: tuple[type[BaseException], ...] = (OSError,)) -> int:
     """Hands each record, oldest first, to `handle` and removes the ones handled. Lines that
-    are not JSON objects go to the quarantine file. When `handle` raises, the records not yet
-    handled stay for the next drain and the exception propagates. Returns how many were handled."""
+    are not JSON objects, and records `handle` rejects with anything but a `transient` error
+    (a JSON object that is not a case), go to the quarantine file: one bad line never holds
+    up the records behind it. When `handle` raises a transient error (Redis went away), the
+    records not yet handled stay for the next drain and the error propagates. Returns how
+    many were handled."""
     with _locked(path):
         if not path.exists():
             return 0
@@ -73,9 +77,12 @@ def drain(path: Path, handle: Callable[[dict], None]) -> int:
             try:
                 handle(record)
                 handled += 1
-            except Exception as error:  # noqa: BLE001 - re-raised below, once the file is consistent
+            except transient as error:  # re-raised below, once the file is consistent
                 failure = error
                 kept.append(raw)
+            except Exception as error:  # noqa: BLE001 - a record nothing can handle: set aside, logged
+                log.error("a spooled record in %s was refused (%s)", path.name, type(error).__name__)
+                bad.append(raw)
         if bad:
             _quarantine(path, bad)
         if kept:
@@ -135,7 +142,7 @@ def start_flusher(flushes: list[Callable[[], int]], ready: Callable[[], bool], i
                 try:
                     flush()
                 except Exception as error:  # noqa: BLE001 - tried again in `interval` seconds
-                    log.info("spool not flushed yet (%s)", type(error).__name__)
+                    log.warning("spool not flushed yet (%s)", type(error).__name__)
 
     thread = threading.Thread(target=run, name="spool-flusher", daemon=True)
     thread.start()

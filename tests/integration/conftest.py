@@ -45,16 +45,18 @@ def stack(redis_server, tmp_path_factory):
     processes = []
     with (logs / "actions.log").open("w") as out:
         processes.append(subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            [sys.executable, "-m", "actions.server", "--port", str(actions_port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
     with (logs / "rasa.log").open("w") as out:
         processes.append(subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--enable-api", "--model", str(model), "--port", str(rasa_port),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+            [str(BIN / "rasa"), "run", "-i", "127.0.0.1", "--enable-api", "--auth-token", os.environ["RASA_AUTH_TOKEN"],
+             "--model", str(model), "--port", str(rasa_port), "--endpoints", "endpoints.yml",
+             "--credentials", "credentials.yml"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
     try:
         wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], logs / "actions.log", 120)
-        wait_http(f"http://127.0.0.1:{rasa_port}/status", processes[1], logs / "rasa.log", 300)
+        wait_http(f"http://127.0.0.1:{rasa_port}/status?token={os.environ['RASA_AUTH_TOKEN']}", processes[1],
+                  logs / "rasa.log", 300)
         yield {"rasa": f"http://127.0.0.1:{rasa_port}", "actions": f"http://127.0.0.1:{actions_port}", "logs": logs,
                "rasa_process": processes[1], "actions_process": processes[0]}
     finally:
@@ -70,7 +72,8 @@ def stack(redis_server, tmp_path_factory):
 @pytest.fixture
 def parse(stack):
     def _parse(text: str) -> dict:
-        response = requests.post(f"{stack['rasa']}/model/parse", json={"text": text}, timeout=30)
+        response = requests.post(f"{stack['rasa']}/model/parse", json={"text": text}, timeout=30,
+                                 params={"token": os.environ["RASA_AUTH_TOKEN"]})
         response.raise_for_status()
         return response.json()
     return _parse

@@ -15,7 +15,7 @@ from rq import Queue
 from bot.handoff import escalations, notify
 from bot.settings import get_settings
 from bot.store import storage
-from tests.conftest import free_port, start_redis
+from tests.conftest import REDIS_PASSWORD, free_port, start_redis
 from tests.integration.conftest import (
     ON_CALL,
     eventually,
@@ -109,7 +109,7 @@ def test_twilio_answering_after_the_timeout_is_looked_up_not_sent_again(phone, r
 def test_a_redis_restart_loses_no_case_and_no_queued_notification(tmp_path, monkeypatch):
     port = free_port()
     server = start_redis(tmp_path / "redis", port)
-    url = f"redis://127.0.0.1:{port}/0"
+    url = f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0"
 
     def point_at(redis_url):
         monkeypatch.setenv("REDIS_URL", redis_url)
