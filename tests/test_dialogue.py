@@ -268,3 +268,24 @@ def test_an_urgent_triage_without_an_intent_is_still_an_emergency(dialogue):
     reply = dialogue.respond(State(language="en"), Turn(text="help", intent="out_of_scope", confidence=0.2,
                                                          language="en", language_confidence=0.99, urgency="urgent"))
     assert reply.escalation.priority == "urgent" and said(reply, "emergency.medical", "en", dialogue)
+
+
+HINTS_FOR_A_PERSON = ["menu.hint", "more.none", "no_verified_info", "rights_general.TH", "right_to_asylum.TH",
+                      "rights_general.MY", "handoff.closed", "clinic.place_unknown", "clinic.footer",
+                      "clinic.none_near", "clinic.none_near_need"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "th", "hmn", "so", "ur"])
+def test_every_hint_says_0_for_a_person_and_0_reaches_one_from_every_menu(dialogue, lang):
+    import re
+
+    from bot.conversation.catalog import render
+
+    for msgid in HINTS_FOR_A_PERSON:
+        text = render(msgid, lang, **dialogue.params(lang, "US"), radius="5 km", place="X", need="Y")
+        assert re.search(r"(?<!\d)0(?!\d)", text) and not re.search(r"(?<![\d%])6(?!\d)", text), (lang, msgid)
+    for pending in (None, "menu.main", "menu.rights", "menu.health", "menu.country", "menu.language", "clarify"):
+        state = State(language=lang, country="US", pending_menu=pending, options=("covid_info", "right_to_lawyer"))
+        reply = dialogue.respond(state, turn("0", None, language=lang, language_confidence=0.3))
+        assert reply.escalation is not None and reply.escalation.reason == "request_human", (lang, pending)
+        assert said(reply, "human.requested", lang, dialogue), (lang, pending)
