@@ -75,3 +75,18 @@ def test_extraction_finds_exactly_the_catalog_ids(tmp_path):
                     "-o", str(pot), "bot/conversation/content.py"], check=True, cwd=catalog.ROOT, capture_output=True)
     with pot.open("rb") as f:
         assert {m.id for m in read_po(f) if m.id} == content.all_message_ids()
+
+
+CONSULATE = {"en": "consulate", "es": "consulado", "th": "กงสุล", "hmn": "consulate", "so": "qunsuliyad", "ur": "قونصل"}
+FEAR = {"en": "fear your own government", "es": "temes a tu propio gobierno", "th": "กลัวรัฐบาล",
+        "hmn": "ntshai koj tsoom fwv", "so": "ka baqayso dowladdaada", "ur": "حکومت سے خوف"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_answer_that_mentions_the_consulate_warns_those_who_fear_their_government(lang):
+    """shared/facts (USA): a person who fears their own government should not contact their
+    consulate; every answer that mentions the consulate must carry that warning."""
+    for msgid, message in messages(lang).items():
+        if msgid.startswith(("menu.", "label.")) or CONSULATE[lang] not in message.string:
+            continue
+        assert FEAR[lang] in message.string, f"{lang}:{msgid}"

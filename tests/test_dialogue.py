@@ -79,7 +79,7 @@ def test_more_sends_the_follow_up(dialogue):
 
 @pytest.mark.parametrize("intent,msgid,number", [
     ("emergency_medical", "emergency.medical", "911"), ("emergency_self_harm", "emergency.self_harm.US", "988"),
-    ("emergency_abuse", "emergency.abuse", "911"), ("emergency_deportation", "emergency.deportation", "")])
+    ("emergency_abuse", "emergency.abuse", "911"), ("emergency_deportation", "emergency.deportation.US", "afraid")])
 def test_emergencies_get_guidance_at_once_and_escalate_urgently(dialogue, intent, msgid, number):
     reply = dialogue.respond(State(language="en", pending_menu="menu.rights"), turn("help", intent, 0.4))
     assert said(reply, msgid, "en", dialogue) and number in reply.messages[0]

@@ -53,6 +53,8 @@ EMERGENCY = {
 # Country variants of emergency guidance, where a country has a number of its own (988).
 EMERGENCY_BY_COUNTRY = {
     ("emergency_self_harm", "US"): N_("emergency.self_harm.US"),
+    # Telling the officer of the fear of return is what can stop a fast removal (shared/facts, USA).
+    ("emergency_deportation", "US"): N_("emergency.deportation.US"),
 }
 
 # Answers whose law differs by country. A country missing here gets "no_verified_info":
