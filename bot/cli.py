@@ -39,18 +39,19 @@ def _train(args) -> int:
 
 
 def _chat(args) -> int:
-    """A terminal conversation through Rasa's REST channel, as the webhook would hold it."""
+    """A terminal conversation through Rasa's channel, as the webhook would hold it."""
     import requests
 
-    from bot.settings import get_settings
+    from bot.settings import get_settings, rasa_token
 
-    url = get_settings().rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+    url = get_settings().rasa_url.rstrip("/") + "/webhooks/puente/webhook"
     sender = args.sender or f"terminal-{uuid.uuid4().hex[:8]}"
     print("Puente. Write in English, Español, ไทย, Hmoob, Soomaali or اردو. Ctrl-D to leave.\n")
     for line in sys.stdin if not sys.stdin.isatty() else iter(lambda: input("you> "), None):
         try:
             answer = requests.post(url, json={"sender": sender, "message": line.rstrip("\n"),
-                                              "metadata": {"channel": "terminal"}}, timeout=30)
+                                              "metadata": {"channel": "terminal"}}, timeout=30,
+                                   headers={"X-Puente-Token": rasa_token()})
             answer.raise_for_status()
         except requests.RequestException as error:
             print(f"(the assistant is not reachable: {error})")

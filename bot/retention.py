@@ -6,6 +6,8 @@ another to delete what it does not own.
 """
 from __future__ import annotations
 
+import redis
+
 from bot.handoff import escalations, inbox, spool, twilio_rest
 from bot.handoff.cases import CONTACT
 from bot.settings import get_settings
@@ -32,4 +34,10 @@ def forget(sender: str) -> dict[str, int]:
         "outbox": twilio_rest.forget_outbox(sender),
         "spooled_cases": spool.remove(get_settings().var_dir / "spool" / "escalations.jsonl", sender),
     }
+    try:
+        # Redis's append-only file still holds every write until it is rewritten from what is
+        # left: the deleted texts must not stay on disk for whoever takes it.
+        r.bgrewriteaof()
+    except redis.ResponseError:
+        pass  # a rewrite is already running or scheduled; it starts from the dataset as it is then
     return report

@@ -194,8 +194,9 @@ def _case_view(case: dict) -> dict:
             "canned": handoff.canned_replies(case) if mine else [], "outcomes": cases.OUTCOMES,
             "claimer": (volunteers.get(case["claimed_by"]) or {}).get("name", "") if case.get("claimed_by") else "",
             "may_read": may_read(case),
-            # Only Twilio's https links are rendered: a javascript: or http: URL never reaches a page.
-            "recording": recording if recording.startswith("https://") else ""}
+            # The voicemail is the caller's own words: only for whoever may read the case, and
+            # only Twilio's https links (a javascript: or http: URL never reaches a page).
+            "recording": recording if recording.startswith("https://") and may_read(case) else ""}
 
 
 def may_read(case: dict) -> bool:
@@ -261,8 +262,8 @@ def reply(case_id):
 @login_required
 def close(case_id):
     found = _case_or_404(case_id)
-    if found.get("claimed_by") != g.volunteer["id"]:
-        abort(403)
+    if found.get("claimed_by") != g.volunteer["id"] or found.get("state") != "claimed":
+        abort(403)  # a closed case stays closed: a stale tab must not end someone else's hand-off
     outcome = request.form.get("outcome", "other")
     if outcome not in cases.OUTCOMES:
         abort(400)

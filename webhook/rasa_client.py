@@ -25,9 +25,9 @@ def as_text(text: str) -> str:
 
 def converse(rasa_url: str, sender: str, text: str, metadata: dict, timeout: float) -> list[str]:
     try:
-        response = _session.post(f"{rasa_url}/webhooks/rest/webhook",
+        response = _session.post(f"{rasa_url}/webhooks/puente/webhook",
                                  json={"sender": sender, "message": text, "metadata": metadata},
-                                 timeout=(1.0, timeout))
+                                 headers={"X-Puente-Token": rasa_token()}, timeout=(1.0, timeout))
         response.raise_for_status()
         texts = [m["text"] for m in response.json() if m.get("text")]
     except (requests.RequestException, ValueError) as error:

@@ -19,6 +19,8 @@ CONTACT = "puente:contact:{}"   # sender -> sealed address to reply to (the only
 AUDIT = "puente:audit"          # stream: who viewed, claimed, replied, closed what
 OUTCOMES = ("resolved", "referred", "callback_done", "no_response", "duplicate", "other")
 
+_DELETE_IF = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
 # Atomic claim: of two volunteers clicking at once, exactly one gets the case.
 _CLAIM = """
 local case = KEYS[1]
@@ -68,11 +70,11 @@ def close(case_id: str, volunteer_id: str, outcome: str) -> dict | None:
     pipe.hset(CASE.format(case_id), mapping={"state": "closed", "outcome": outcome, "closed_by": volunteer_id,
                                              "closed_at": f"{time.time():.3f}"})
     pipe.zrem(QUEUE, case_id)
-    pipe.delete(HANDOFF.format(case["sender"]))
     pipe.execute()
+    # The hand-off ends only if it is this case's: the person may already be in another one.
+    r.eval(_DELETE_IF, 1, HANDOFF.format(case["sender"]), case_id)
     # The person's next request opens a new case (only if this was their open one).
-    r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-           1, OPEN_FOR.format(case["sender"]), case_id)
+    r.eval(_DELETE_IF, 1, OPEN_FOR.format(case["sender"]), case_id)
     audit(volunteer_id, "close", case_id, outcome=outcome)
     return case
 

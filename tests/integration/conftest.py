@@ -81,11 +81,11 @@ def parse(stack):
 
 @pytest.fixture
 def chat(stack):
-    """Sends one message as `sender` through Rasa's REST channel; returns the texts received."""
+    """Sends one message as `sender` through Rasa's channel (with its token); returns the texts received."""
     def _chat(sender: str, text: str, channel: str = "sms") -> list[str]:
-        response = requests.post(f"{stack['rasa']}/webhooks/rest/webhook",
+        response = requests.post(f"{stack['rasa']}/webhooks/puente/webhook",
                                  json={"sender": sender, "message": text, "metadata": {"channel": channel}},
-                                 timeout=30)
+                                 headers={"X-Puente-Token": os.environ["RASA_AUTH_TOKEN"]}, timeout=30)
         response.raise_for_status()
         return [m.get("text", "") for m in response.json()]
     return _chat
@@ -245,3 +245,26 @@ def eventually(check, timeout: float = 5.0):
     return result
 
 
+
+
+# -- console users ------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def team(redis_client, fake_twilio, notify_worker):
+    """An admin and two volunteers who can sign in to the console (password PASSWORD)."""
+    import uuid
+
+    from bot.handoff import volunteers
+
+    suffix = uuid.uuid4().hex[:6]
+    people = {
+        "admin": volunteers.add(f"Admin {suffix}", "+1-555-0150", ["en"], on_call=False, role="admin", password=PASSWORD),
+        "es": volunteers.add(f"Ana {suffix}", "+1-555-0151", ["es", "en"], on_call=True, password=PASSWORD),
+        "th": volunteers.add(f"Tida {suffix}", "+1-555-0152", ["th"], on_call=True, password=PASSWORD),
+    }
+    yield people
+    for person in people.values():
+        volunteers.remove(person["id"])

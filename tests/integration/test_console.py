@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 
 import pytest
 
 from bot.conversation.catalog import render
 from bot.handoff import cases, escalations, volunteers
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def team(redis_client, fake_twilio, notify_worker):
-    suffix = uuid.uuid4().hex[:6]
-    people = {
-        "admin": volunteers.add(f"Admin {suffix}", "+1-555-0150", ["en"], on_call=False, role="admin", password=PASSWORD),
-        "es": volunteers.add(f"Ana {suffix}", "+1-555-0151", ["es", "en"], on_call=True, password=PASSWORD),
-        "th": volunteers.add(f"Tida {suffix}", "+1-555-0152", ["th"], on_call=True, password=PASSWORD),
-    }
-    yield people
-    for person in people.values():
-        volunteers.remove(person["id"])
+from tests.integration.conftest import PASSWORD
 
 
 def csrf(html: str) -> str:

@@ -51,3 +51,12 @@ def test_services_listen_on_loopback_only(stack):
         port = url.rsplit(":", 1)[1]
         lines = [line for line in listening.splitlines() if f":{port} " in line]
         assert lines and all("127.0.0.1:" in line for line in lines), lines
+
+
+def test_rasas_channel_refuses_a_message_without_the_token(stack, redis_client):
+    forged = {"sender": "p_forged_channel", "message": "they are beating me now, i cant breathe"}
+    for url, headers in ((f"{stack['rasa']}/webhooks/puente/webhook", {}),
+                         (f"{stack['rasa']}/webhooks/puente/webhook", {"X-Puente-Token": "guess"}),
+                         (f"{stack['rasa']}/webhooks/rest/webhook", {})):  # the plain channel is not enabled
+        assert requests.post(url, json=forged, headers=headers, timeout=10).status_code in (401, 404)
+    assert not [c for c in escalations.open_cases() if c["sender"] == "p_forged_channel"]
