@@ -268,3 +268,17 @@ def team(redis_client, fake_twilio, notify_worker):
     yield people
     for person in people.values():
         volunteers.remove(person["id"])
+
+
+def frozen(process):
+    """SIGSTOP, then SIGCONT on leaving: the process holds its connections and answers nothing,
+    as a hung server does."""
+    import signal as _signal
+
+    class Frozen:
+        def __enter__(self):
+            os.kill(process.pid, _signal.SIGSTOP)
+
+        def __exit__(self, *exc):
+            os.kill(process.pid, _signal.SIGCONT)
+    return Frozen()

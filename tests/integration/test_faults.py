@@ -3,8 +3,6 @@ urgent message sent during the fault still gets the emergency guidance in time, 
 person's language, and ends as exactly one urgent case with one notice per volunteer."""
 from __future__ import annotations
 
-import os
-import signal
 import time
 
 import pytest
@@ -12,19 +10,8 @@ import pytest
 from bot.handoff import escalations
 from bot.store import storage
 from bot.store.privacy import pseudonymise
-from tests.integration.conftest import eventually, speakers
+from tests.integration.conftest import eventually, frozen, speakers
 from tests.integration.test_webhook import expected, joined
-
-
-def frozen(process):
-    """SIGSTOP: the process holds its connections and answers nothing, as a hung server does."""
-    class Frozen:
-        def __enter__(self):
-            os.kill(process.pid, signal.SIGSTOP)
-
-        def __exit__(self, *exc):
-            os.kill(process.pid, signal.SIGCONT)
-    return Frozen()
 
 
 def cases_of(number: str) -> list[dict]:

@@ -1,8 +1,6 @@
 """The phone line with one component broken at a time (Redis frozen, Rasa frozen, roster damaged)."""
 from __future__ import annotations
 
-import os
-import signal
 import time
 import uuid
 import xml.etree.ElementTree as ET
@@ -11,17 +9,8 @@ import pytest
 
 from bot.handoff import calls, escalations, volunteers
 from bot.store import storage
+from tests.integration.conftest import frozen
 from tests.integration.test_voice import Call, end_of_menus, to_topics
-
-
-def frozen(process):
-    class Frozen:
-        def __enter__(self):
-            os.kill(process.pid, signal.SIGSTOP)
-
-        def __exit__(self, *exc):
-            os.kill(process.pid, signal.SIGCONT)
-    return Frozen()
 
 
 class Timed(Call):
