@@ -90,3 +90,15 @@ def test_every_answer_that_mentions_the_consulate_warns_those_who_fear_their_gov
         if msgid.startswith(("menu.", "label.")) or CONSULATE[lang] not in message.string:
             continue
         assert FEAR[lang] in message.string, f"{lang}:{msgid}"
+
+
+CONFIDENTIAL = {"en": "confidential", "es": "confidencial", "th": "เป็นความลับ", "hmn": "khaws zais cia",
+                "so": "qarsoodi", "ur": "رازدار"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_answer_promises_confidentiality(lang):
+    """shared/facts: calls and messages from detention are usually monitored; never promise
+    confidentiality Puente cannot guarantee."""
+    for msgid, message in messages(lang).items():
+        assert CONFIDENTIAL[lang] not in message.string.lower(), f"{lang}:{msgid}"
