@@ -102,3 +102,14 @@ def test_no_answer_promises_confidentiality(lang):
     confidentiality Puente cannot guarantee."""
     for msgid, message in messages(lang).items():
         assert CONFIDENTIAL[lang] not in message.string.lower(), f"{lang}:{msgid}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_mexican_answers_give_the_36_hour_limit_not_the_old_15_to_60_days(lang):
+    """shared/facts (Mexico): the Supreme Court replaced the 15-to-60-working-day limit with 36
+    hours in March 2023."""
+    for msgid, message in messages(lang).items():
+        if msgid.endswith(".MX") or ".MX." in msgid:
+            assert not re.search(r"(?<!\d)(15|60)(?!\d)", message.string), f"{lang}:{msgid}"
+    for msgid in ("rights_general.MX.more", "release_options.MX"):
+        assert "36" in messages(lang)[msgid].string, f"{lang}:{msgid}"
