@@ -89,7 +89,19 @@ def test_emergencies_get_guidance_at_once_and_escalate_urgently(dialogue, intent
 
 def test_self_harm_guidance_uses_the_country_number(dialogue):
     reply = dialogue.respond(State(language="th", country="TH"), turn("...", "emergency_self_harm", language="th"))
-    assert "1669" in reply.messages[0] and "988" not in reply.messages[0]
+    assert "1323" in reply.messages[0] and "988" not in reply.messages[0]  # Thailand's mental-health hotline
+
+
+@pytest.mark.parametrize("country,intent,number", [("TH", "emergency_medical", "1669"), ("TH", "emergency_abuse", "191"),
+                                                   ("TH", "emergency_self_harm", "1323"),
+                                                   ("MY", "emergency_self_harm", "15555"),
+                                                   ("MY", "emergency_medical", "999"), ("MX", "emergency_abuse", "911")])
+def test_each_emergency_gets_the_number_for_its_need_in_each_country(dialogue, country, intent, number):
+    """shared/facts: in Thailand one number for every emergency is wrong (1669 ambulance, 191
+    police, 1323 mental health); Malaysia has a crisis line besides 999."""
+    for lang in ("en", "es", "th", "hmn", "so", "ur"):
+        reply = dialogue.respond(State(language=lang, country=country), turn("...", intent, language=lang))
+        assert number in reply.messages[0], (lang, country, intent, reply.messages[0])
 
 
 def test_unsure_parse_that_looks_urgent_is_not_guessed_away(dialogue):

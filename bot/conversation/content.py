@@ -55,6 +55,11 @@ EMERGENCY_BY_COUNTRY = {
     ("emergency_self_harm", "US"): N_("emergency.self_harm.US"),
     # Telling the officer of the fear of return is what can stop a fast removal (shared/facts, USA).
     ("emergency_deportation", "US"): N_("emergency.deportation.US"),
+    # Where the emergency numbers differ by need (shared/facts: Thailand, Malaysia), the crisis
+    # line for self-harm and the police for abuse; the numbers are in config/organisation.yml.
+    ("emergency_self_harm", "TH"): N_("emergency.self_harm.crisis"),
+    ("emergency_self_harm", "MY"): N_("emergency.self_harm.crisis"),
+    ("emergency_abuse", "TH"): N_("emergency.abuse.police"),
 }
 
 # Answers whose law differs by country. A country missing here gets "no_verified_info":

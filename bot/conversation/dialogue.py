@@ -141,6 +141,7 @@ class Dialogue:
             "hotline_hours": format_hours(hotline["hours"], lang) if hotline.get("hours") else "",
             "emergency_number": str(cc.get("emergency_number", "")),
             "crisis_line": str(cc.get("crisis_line", "")),
+            "police_number": str(cc.get("police_number") or cc.get("emergency_number", "")),
             "country": render(f"country.{country}", lang),
         }
         params.update({f"country_{c}": render(f"country.{c}", lang) for c in COUNTRIES})
