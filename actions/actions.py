@@ -69,9 +69,7 @@ class ActionAnswer(Action):
         # In a thread: the first clinic question reads the directory and the place names from disk.
         reply = await asyncio.to_thread(Dialogue(settings).respond, state, Turn.from_parse(tracker.latest_message))
 
-        text = tracker.latest_message.get("text") or ""
-        if metadata.get("attachments"):
-            text += f" [attachment not read: {', '.join(map(str, metadata['attachments']))}]"
+        text = escalations.with_attachments(tracker.latest_message.get("text") or "", metadata.get("attachments") or [])
         if reply.escalation:
             case = escalations.new_case(
                 sender, reply.escalation.priority, reply.escalation.reason, reply.state.language or "en",

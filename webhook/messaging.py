@@ -143,7 +143,7 @@ def inbound():
     if held:
         # A volunteer holds this conversation: the assistant stays silent, the volunteer reads
         # it; but an emergency is answered at once, and the case raised and alerted.
-        _safe(cases.append, held, "person", with_attachments(text, attachments))
+        _safe(cases.append, held, "person", escalations.with_attachments(text, attachments))
         emergency = _held_emergency(text)
         lang = _language(sender, text)
         unread = [say("input.media_unread", lang)] if attachments else []
@@ -155,7 +155,7 @@ def inbound():
             # The volunteer closed the case while this message arrived: the emergency opens a
             # new case rather than ending as the last line of a closed one.
             escalations.record(escalations.new_case(sender, "urgent", emergency, lang, channel, country,
-                                                    with_attachments(text, attachments)))
+                                                    escalations.with_attachments(text, attachments)))
         # In the person's language, with their country's numbers (remembered in the profile).
         return twiml(_format([say(content.emergency_id(emergency, country), lang, country)] + unread, channel, lang))
 
@@ -167,7 +167,7 @@ def inbound():
         lang = _language(sender, text)
         reply = say("input.media", lang)
         # A case waiting for a volunteer still shows that something was sent, and what.
-        _safe(escalations.note_message, sender, with_attachments("", attachments), [reply])
+        _safe(escalations.note_message, sender, escalations.with_attachments("", attachments), [reply])
         return twiml(_format([reply], channel, lang))
     if attachments:
         metadata["attachments"] = attachments
@@ -175,11 +175,11 @@ def inbound():
     config = current_app.config["PUENTE"]
     if storage.unavailable():
         # Rasa keeps its conversations in this Redis and would hang as long: answer now.
-        return _fallback(sender, channel, with_attachments(text, attachments), "redis unavailable")
+        return _fallback(sender, channel, escalations.with_attachments(text, attachments), "redis unavailable")
     try:
         replies = converse(config.rasa_url, sender, as_text(text), metadata, config.reply_timeout)
     except RasaUnavailable as error:
-        return _fallback(sender, channel, with_attachments(text, attachments), str(error))
+        return _fallback(sender, channel, escalations.with_attachments(text, attachments), str(error))
     lang = _language(sender, text)  # after the turn: the assistant may have just learnt it
     unread = [say("input.media_unread", lang)] if attachments else []
     return twiml(_format(replies + unread, channel, lang))
@@ -207,14 +207,6 @@ def _location(form) -> dict | None:
         return None
     return {"latitude": latitude, "longitude": longitude,
             "label": (form.get("Label") or form.get("Address") or "")[:200]}
-
-
-def with_attachments(text: str, attachments: list[str]) -> str:
-    """The message as the volunteer reads it: its text, then a note of what could not be read."""
-    if not attachments:
-        return text
-    note = f"[attachment not read: {', '.join(attachments)}]"
-    return f"{text} {note}" if text.strip() else note
 
 
 DELETE_ASKED = "puente:forget:asked:{}"  # the person asked to delete their data; a second ask confirms

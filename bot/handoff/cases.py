@@ -19,8 +19,6 @@ CONTACT = "puente:contact:{}"   # sender -> sealed address to reply to (the only
 AUDIT = "puente:audit"          # stream: who viewed, claimed, replied, closed what
 OUTCOMES = ("resolved", "referred", "callback_done", "no_response", "duplicate", "other")
 
-_DELETE_IF = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
-
 # Atomic claim: of two volunteers clicking at once, exactly one gets the case.
 _CLAIM = """
 local case = KEYS[1]
@@ -72,9 +70,9 @@ def close(case_id: str, volunteer_id: str, outcome: str) -> dict | None:
     pipe.zrem(QUEUE, case_id)
     pipe.execute()
     # The hand-off ends only if it is this case's: the person may already be in another one.
-    r.eval(_DELETE_IF, 1, HANDOFF.format(case["sender"]), case_id)
+    storage.delete_if_equal(r, HANDOFF.format(case["sender"]), case_id)
     # The person's next request opens a new case (only if this was their open one).
-    r.eval(_DELETE_IF, 1, OPEN_FOR.format(case["sender"]), case_id)
+    storage.delete_if_equal(r, OPEN_FOR.format(case["sender"]), case_id)
     audit(volunteer_id, "close", case_id, outcome=outcome)
     return case
 

@@ -66,6 +66,15 @@ def new_case(sender: str, priority: str, reason: str, language: str, channel: st
     }
 
 
+def with_attachments(text: str, attachments: list[str]) -> str:
+    """A message as the volunteer reads it: its text, then a note of the attachments
+    ("image/jpeg"...) that could not be read."""
+    if not attachments:
+        return text
+    note = f"[attachment not read: {', '.join(map(str, attachments))}]"
+    return f"{text} {note}" if text.strip() else note
+
+
 def _deadline(reason: str, text: str, now: float) -> dict:
     from bot.handoff.deadlines import stated_deadline
 
@@ -137,8 +146,7 @@ def _open_case(r: redis.Redis, case: dict) -> str | None:
         if state not in (None, "closed"):
             return other
         # Closed or gone: that slot is free; delete it only if nobody has taken it meanwhile.
-        r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-               1, key, other or "")
+        storage.delete_if_equal(r, key, other or "")
     return None
 
 

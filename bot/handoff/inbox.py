@@ -25,7 +25,7 @@ def keep(sender: str, channel: str, text: str, language: str | None) -> str:
         r = storage.client()
         r.rpush(PENDING, json.dumps(item, ensure_ascii=False))
         r.expire(PENDING, get_settings().data_ttl_seconds)
-        trim_expired(r, PENDING, get_settings().data_ttl_seconds)
+        storage.trim_older_than(r, PENDING, get_settings().data_ttl_seconds)
         return "redis"
     except redis.RedisError:
         spool.append(_spool_path(), item)
@@ -48,16 +48,6 @@ def flush_spool() -> int:
         r.expire(PENDING, get_settings().data_ttl_seconds)
 
     return spool.drain(_spool_path(), move, transient=(redis.RedisError, OSError))
-
-
-def trim_expired(r, key: str, seconds: int) -> None:
-    """Drops items older than `seconds` (their "at") from the head of a chronological list."""
-    cutoff = time.time() - seconds
-    while True:
-        head = r.lindex(key, 0)
-        if head is None or json.loads(head).get("at", 0) >= cutoff:
-            return
-        r.lpop(key)
 
 
 def forget(sender: str) -> int:

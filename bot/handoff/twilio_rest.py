@@ -149,14 +149,6 @@ def _failure(error: TwilioRestException) -> Delivery:
     return Delivery("failed", reason=reason, retryable=False)
 
 
-def _trim_expired(r) -> None:
-    from bot.settings import get_settings
-
-    cutoff = time.time() - get_settings().data_ttl_seconds
-    while (head := r.lindex(OUTBOX, 0)) is not None and json.loads(head).get("at", 0) < cutoff:
-        r.lpop(OUTBOX)
-
-
 def forget_outbox(sender: str) -> int:
     """Deletes the local outbox's messages to this pseudonymous sender (their number is kept
     only sealed, so each is unsealed and pseudonymised to compare). Returns how many."""
@@ -186,7 +178,9 @@ def _to_outbox(channel: str, to_number: str, body: str, content_sid: str | None)
         pipe.rpush(OUTBOX, json.dumps(item, ensure_ascii=False))
         pipe.ltrim(OUTBOX, -OUTBOX_KEEP, -1)  # the console shows the recent ones; the list must not grow forever
         pipe.execute()
-        _trim_expired(r)
+        from bot.settings import get_settings
+
+        storage.trim_older_than(r, OUTBOX, get_settings().data_ttl_seconds)
     except redis.RedisError as error:
         log.error("outbox write failed (%s)", type(error).__name__)
         return Delivery("failed", reason="The local outbox could not be written; trying again.", retryable=True)

@@ -86,6 +86,25 @@ def connect(url: str, **options) -> redis.Redis:
     return redis.Redis.from_url(url, **options)
 
 
+_DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+
+
+def delete_if_equal(r: redis.Redis, key: str, value: str) -> bool:
+    """Deletes `key` only while it still holds `value`, atomically (another writer may have
+    replaced it meanwhile). Returns whether it was deleted."""
+    return bool(r.eval(_DELETE_IF_EQUAL, 1, key, value))
+
+
+def trim_older_than(r: redis.Redis, key: str, seconds: int) -> None:
+    """Drops items older than `seconds` (their JSON "at") from the head of a list kept in
+    arrival order, so that a list written to every day still forgets its old items."""
+    import json
+
+    cutoff = time.time() - seconds
+    while (head := r.lindex(key, 0)) is not None and json.loads(head).get("at", 0) < cutoff:
+        r.lpop(key)
+
+
 @lru_cache(maxsize=1)
 def client() -> redis.Redis:
     # Short timeouts: a stuck Redis must not hold a reply (or an escalation) hostage.
