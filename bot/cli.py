@@ -19,15 +19,22 @@ def _catalog(args) -> int:
         if args.json:
             print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2))
             return 0
-        print(f"{'lang':<5} {'translated':>12} {'reviewed':>10}")
+        names = {"": "all", "US": "US", "MX": "MX", "TH": "TH", "MY": "MY"}
+        print(f"{'catalog':<8} {'translated':>11} {'reviewed':>9} {'fuzzy':>6}  complete  "
+              + "  ".join(f"{n + ' reviewed':>13}" for n in names.values()))
         for row in rows:
-            print(f"{row.lang:<5} {row.translated:>6}/{row.total:<5} {row.reviewed:>6}/{row.total:<5}")
+            per = "  ".join(f"{'%d/%d' % (row.by_country.get(c, (0, 0, 0))[2], row.by_country.get(c, (0, 0, 0))[0]):>13}"
+                            for c in names)
+            print(f"{row.lang:<8} {row.translated:>5}/{row.total:<5} {row.reviewed:>4}/{row.total:<4} "
+                  f"{len(row.fuzzy):>6}  {'yes' if row.complete else 'NO':<8}  {per}")
         if args.pending:
             for row in rows:
-                if row.pending:
-                    print(f"\n{row.lang}: {len(row.pending)} need native-speaker review")
-                    for msgid in row.pending:
-                        print("  ", msgid)
+                for label, ids in (("need native-speaker review", row.pending),
+                                   ("changed in English since their review (fuzzy)", row.fuzzy)):
+                    if ids:
+                        print(f"\n{row.lang}: {len(ids)} {label}")
+                        for msgid in ids:
+                            print("  ", msgid)
     return 0
 
 

@@ -16,6 +16,8 @@ from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from bot.conversation import content
+from bot.clinics import voice as voice_clinics
+from bot.conversation.catalog import reviewed_note
 from bot.conversation.dialogue import Dialogue, say
 from bot.conversation.languages import LANGUAGES
 from bot.handoff import calls, escalations
@@ -41,6 +43,7 @@ ACCEPT_KEY = "1"
 MIN_CONVERSATION_SECONDS = 10  # an accepted call shorter than this was a dropped line, not a conversation
 # The menus a silence or a wrong answer sends the caller back to (nothing else may be named in a URL).
 RETRY_TO = {"menu": "/menu", "topics": "/topics", "answer": "/answer"}
+# A Gather whose key or speech was not understood goes back to the menu it came from.
 
 
 def _xml(response: VoiceResponse) -> Response:
@@ -87,7 +90,9 @@ def has_voice(lang: str, msgid: str) -> bool:
 
 
 def _speak(target, msgid: str, lang: str, country: str | None = None, **extra) -> bool:
-    """Says msgid in lang, or plays its recording; False when neither is possible."""
+    """Says msgid in lang (its voice twin where the text form gives a text-only instruction),
+    or plays its recording; False when neither is possible."""
+    msgid = content.spoken_id(msgid)
     if lang in TTS:
         target.say(say(msgid, lang, country, **extra), language=TTS[lang])
         return True
@@ -98,10 +103,10 @@ def _speak(target, msgid: str, lang: str, country: str | None = None, **extra) -
     return False
 
 
-def _speak_or_english(target, msgid: str, lang: str, country: str | None = None) -> None:
+def _speak_or_english(target, msgid: str, lang: str, country: str | None = None, **extra) -> None:
     """In the caller's language where possible; else in English rather than silence."""
-    if not _speak(target, msgid, lang, country):
-        target.say(say(msgid, "en", country), language=TTS["en"])
+    if not _speak(target, msgid, lang, country, **extra):
+        target.say(say(content.spoken_id(msgid), "en", country, **extra), language=TTS["en"])
 
 
 def _retry(response: VoiceResponse, back_to: str, lang: str, msgid: str, **params) -> Response:
@@ -268,19 +273,85 @@ def answer():
     lang, topic_name = _lang(), request.args.get("topic", "")
     if topic_name not in content.TOPICS:
         topic_name = "rights_general"
+    country = _country()
     response = VoiceResponse()
-    gather = Gather(num_digits=1, action=_url("/after", lang=lang, topic=topic_name, n=_tries()), method="POST",
-                    timeout=8)
-    msgid = content.answer_id(topic_name, get_settings().country)
-    if _speak(gather, msgid, lang):
-        _speak(gather, "voice.after_answer", lang)
+    msgid = content.answer_id(topic_name, country)
+    if topic_name == "find_clinic":
+        # By phone: the town, said aloud, and the nearest clinics read out (/clinic).
+        gather = Gather(input="dtmf speech", num_digits=1, action=_url("/clinic", lang=lang, n=_tries()),
+                        method="POST", timeout=8, language=SPEECH.get(lang, "en-US"), speech_timeout="auto")
+    else:
+        gather = Gather(num_digits=1, action=_url("/after", lang=lang, topic=topic_name, n=_tries()), method="POST",
+                        timeout=8)
+    if has_voice(lang, content.spoken_id(msgid)):
+        _speak(gather, msgid, lang, country)
+        _speak_note(gather, msgid, lang, country)
     else:
         # The answer cannot be heard in this language yet: English, and a person on 0.
         gather.say(say("voice.no_recording", "en"), language=TTS["en"])
-        gather.say(say(msgid, "en"), language=TTS["en"])
-        gather.say(say("voice.after_answer", "en"), language=TTS["en"])
+        _speak(gather, msgid, "en", country)
+        _speak_note(gather, msgid, "en", country)
+    if topic_name != "find_clinic":
+        _speak_or_english(gather, "voice.after_answer", lang)
     response.append(gather)
     _on_silence(response, "topics", lang)
+    return _xml(response)
+
+
+def _speak_note(target, msgid: str, lang: str, country: str) -> None:
+    """When the law of the answer changes fast: the date it was last checked."""
+    note = reviewed_note(msgid, lang)
+    if note and lang in TTS:
+        target.say(note, language=TTS[lang])
+
+
+@bp.post("/clinic")
+@twilio_signed
+def clinic():
+    """The caller said a town (or pressed a key) after the clinic prompt: the nearest clinics,
+    read out with their telephone numbers, or the volunteers."""
+    lang, digit = _lang(), request.form.get("Digits", "")
+    # The town said now, or (to hear the clinics again) the one said before, kept in the URL.
+    speech = (request.form.get("SpeechResult", "") or request.args.get("place", ""))[:80]
+    response = VoiceResponse()
+    if digit == "0":
+        response.redirect(_url("/dial", lang=lang), method="POST")
+        return _xml(response)
+    if digit in ("*", "9") or (digit and not speech):
+        back = "/topics" if digit == "*" else "/answer"
+        response.redirect(_url(back, lang=lang, topic="find_clinic", n=_tries()), method="POST")
+        return _xml(response)
+    found = voice_clinics.search(speech)
+    if found is None:
+        return _retry(response, "answer", lang, "clinic.place_unknown", topic="find_clinic")
+    gather = Gather(num_digits=1, action=_url("/clinic-after", lang=lang, place=speech, n=_tries()),
+                    method="POST", timeout=8)
+    for msgid, params in voice_clinics.script(found, _speaking(lang)):
+        _speak_or_english(gather, msgid, lang, _country(), **params)
+    response.append(gather)
+    _on_silence(response, "topics", lang)
+    return _xml(response)
+
+
+def _speaking(lang: str) -> str:
+    return lang if has_voice(lang, "clinic.result.voice") else "en"
+
+
+@bp.post("/clinic-after")
+@twilio_signed
+def clinic_after():
+    lang, digit = _lang(), request.form.get("Digits", "")
+    response = VoiceResponse()
+    if digit == "0":
+        response.redirect(_url("/dial", lang=lang), method="POST")
+    elif digit == "9":
+        response.redirect(_url("/clinic", lang=lang, place=request.args.get("place", ""), n=_tries()), method="POST")
+    elif digit == "3":
+        response.redirect(_url("/answer", lang=lang, topic="find_clinic", n=_tries()), method="POST")
+    elif digit == "*":
+        response.redirect(_url("/topics", lang=lang, n=_tries()), method="POST")
+    else:
+        return _retry(response, "topics", lang, "voice.wrong_key")
     return _xml(response)
 
 

@@ -6,6 +6,7 @@ so no user-facing text lives in Python or in domain.yml.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -17,13 +18,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.conversation.languages import LANGUAGES
+from bot.conversation import content
+from bot.conversation.formatting import format_day
+from bot.conversation.languages import CATALOGS
 from bot.settings import ROOT, get_settings
 
 log = logging.getLogger(__name__)
 DOMAIN = "messages"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 REVIEW = re.compile(r"^review:\s*(\w+)")
+CHECKED = re.compile(r"\b(?:reviewed|drafted):\s*(\d{4}-\d{2}-\d{2})")
 
 
 def po_path(lang: str, locale_dir: Path | None = None) -> Path:
@@ -38,7 +42,7 @@ def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> lis
     """
     compiled = []
     base = locale_dir or get_settings().locale_dir
-    for lang, po in [(lang, base / lang / "LC_MESSAGES" / f"{domain}.po") for lang in LANGUAGES
+    for lang, po in [(lang, base / lang / "LC_MESSAGES" / f"{domain}.po") for lang in CATALOGS
                      for domain in (DOMAIN, "console")]:
         if not po.exists():
             continue
@@ -46,20 +50,34 @@ def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> lis
         if force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as f:
                 catalog = read_po(f, locale=None)
-            with mo.open("wb") as f:
+            # Written beside and renamed: another process may be reading the old one right now.
+            tmp = mo.with_name(f".{mo.name}.{os.getpid()}")
+            with tmp.open("wb") as f:
                 write_mo(f, catalog)
+            os.replace(tmp, mo)
             compiled.append(f"{lang}/{po.stem}")
     return compiled
 
 
-@lru_cache(maxsize=None)
 def translations(lang: str) -> Translations:
-    settings = get_settings()
-    compile_catalogs(settings.locale_dir)
-    result = Translations.load(str(settings.locale_dir), [lang], DOMAIN)
-    if not isinstance(result, Translations):
-        raise FileNotFoundError(f"no compiled catalog for {lang!r} in {settings.locale_dir}")
-    return result
+    """The compiled catalog of `lang` (a code of CATALOGS), recompiled and reloaded whenever
+    its .po changes: a reviewer's edit takes effect at the next message, with no restart.
+
+    Raises FileNotFoundError when the catalog does not exist.
+    """
+    path = po_path(lang)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no catalog for {lang!r} in {get_settings().locale_dir}") from None
+    return _load(str(path), stamp)
+
+
+@lru_cache(maxsize=32)
+def _load(po: str, stamp: int) -> Translations:
+    compile_catalogs(get_settings().locale_dir)
+    with Path(po).with_suffix(".mo").open("rb") as f:
+        return Translations(f, domain=DOMAIN)
 
 
 def render(msgid: str, lang: str, **params: str) -> str:
@@ -77,6 +95,39 @@ def render(msgid: str, lang: str, **params: str) -> str:
     return text % _Params(params) if "%(" in text else text
 
 
+def checked_on(msgid: str, lang: str) -> str:
+    """The date (YYYY-MM-DD) the entry was last reviewed in `lang`, else when it was drafted
+    from the facts: from the translator comment of the .po, which the console writes; "" when
+    the entry carries neither."""
+    message = _messages(lang).get(msgid) or _messages("en").get(msgid)
+    for comment in (message.user_comments if message else ()):
+        dates = CHECKED.findall(comment)
+        if dates:
+            return max(dates)
+    return ""
+
+
+def _messages(lang: str) -> dict:
+    path = po_path(lang)
+    if not path.exists():
+        return {}
+    return _read_cached(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path: str, stamp: int) -> dict:
+    return {m.id: m for m in _read(Path(path)) if m.id}
+
+
+def reviewed_note(msgid: str, lang: str) -> str | None:
+    """"The law changes often: this answer was last checked on <date>." for an answer whose law
+    is volatile (content.VOLATILE), in `lang`, with the entry's own review date; else None."""
+    if msgid not in content.VOLATILE:
+        return None
+    day = checked_on(msgid, lang)
+    return render(content.LAW_REVIEWED, lang, reviewed_on=format_day(day, lang)) if day else None
+
+
 class _Params(dict):
     def __missing__(self, key: str) -> str:
         log.warning("catalog placeholder %s has no value", key)
@@ -90,19 +141,37 @@ class CatalogStatus:
     translated: int
     reviewed: int
     pending: list[str]
+    fuzzy: list[str]                     # English changed since the review: gettext serves English
+    by_country: dict[str, tuple[int, int, int]]  # "" (every country), US, MX, TH, MY: (total, translated, reviewed)
+
+    @property
+    def complete(self) -> bool:
+        """Every entry of the English template has a text here that gettext will serve."""
+        return self.translated == self.total and not self.fuzzy
 
 
 def status(locale_dir: Path | None = None) -> list[CatalogStatus]:
-    """Per language: entries, translated, reviewed by a native speaker, and what still needs review."""
-    template = {m.id for m in _read(po_path("en", locale_dir)) if m.id}
+    """Per catalog (the six languages and Roman Urdu), and within it per country: entries,
+    translated, reviewed by a native speaker, and what still needs review."""
+    from bot.conversation import review
+
     rows = []
-    for lang in LANGUAGES:
-        path = po_path(lang, locale_dir)
-        messages = {m.id: m for m in _read(path) if m.id} if path.exists() else {}
-        translated = [mid for mid in template if mid in messages and messages[mid].string]
-        reviewed = [mid for mid in translated if review_state(messages[mid]) == "done"]
-        pending = sorted(set(translated) - set(reviewed))
-        rows.append(CatalogStatus(lang, len(template), len(translated), len(reviewed), pending))
+    for lang in CATALOGS:
+        if not po_path(lang, locale_dir).exists():
+            rows.append(CatalogStatus(lang, 0, 0, 0, [], [], {}))
+            continue
+        entries = review.entries(lang, locale_dir=locale_dir)
+        by_country: dict[str, list[int]] = {}
+        for e in entries:
+            counts = by_country.setdefault(e.country, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += e.state in ("done", "pending")
+            counts[2] += e.state == "done"
+        rows.append(CatalogStatus(
+            lang, len(entries), sum(e.state in ("done", "pending") for e in entries),
+            sum(e.state == "done" for e in entries), sorted(e.msgid for e in entries if e.state == "pending"),
+            sorted(e.msgid for e in entries if e.state == "fuzzy"),
+            {k: tuple(v) for k, v in sorted(by_country.items())}))
     return rows
 
 
@@ -126,7 +195,8 @@ def extract_and_update(locale_dir: Path | None = None) -> None:
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
     subprocess.run([*pybabel, "extract", "-k", "N_", "--no-location", "--omit-header", "-o", str(pot),
                     str(ROOT / "bot" / "conversation" / "content.py")], check=True)
-    for lang in LANGUAGES:
-        if po_path(lang, locale_dir).exists():
-            subprocess.run([*pybabel, "update", "-i", str(pot), "-d", str(locale_dir), "-l", lang,
+    for lang in CATALOGS:
+        po = po_path(lang, locale_dir)
+        if po.exists():
+            subprocess.run([*pybabel, "update", "-i", str(pot), "-o", str(po), "-l", lang.split("-")[0],
                             "--no-fuzzy-matching", "--ignore-obsolete"], check=True)

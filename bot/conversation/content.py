@@ -38,6 +38,30 @@ VOICE = [
     N_("voice.no_message"), N_("voice.press_zero"), N_("voice.not_understood"),
 ]
 
+# What the phone line says instead of an entry that gives a text-only instruction ("reply 0",
+# "write the name of your town"): spoken_id() picks the twin, and a catalog test fails if any
+# spoken text asks the caller to reply, text or type.
+VOICE_VARIANTS = {
+    N_("no_verified_info"): N_("no_verified_info.voice"),
+    N_("rights_general.TH"): N_("rights_general.TH.voice"),
+    N_("rights_general.MY"): N_("rights_general.MY.voice"),
+    N_("right_to_asylum.TH"): N_("right_to_asylum.TH.voice"),
+    N_("covid_testing_vaccine"): N_("covid_testing_vaccine.voice"),
+    N_("emergency.self_harm.US"): N_("emergency.self_harm.US.voice"),  # a detention phone cannot text 988
+    N_("find_clinic"): N_("find_clinic.voice"),
+    N_("clinic.result"): N_("clinic.result.voice"),
+    N_("clinic.footer"): N_("clinic.footer.voice"),
+    N_("clinic.place_unknown"): N_("clinic.place_unknown.voice"),
+    N_("clinic.none_near"): N_("clinic.none_near.voice"),
+}
+
+
+def spoken_id(msgid: str) -> str:
+    """The entry the phone line says for msgid: its voice twin where the text form gives a
+    text-only instruction, else msgid itself."""
+    return VOICE_VARIANTS.get(msgid, msgid)
+
+
 # A volunteer takes over, and hands back; whether anyone is on duty, said honestly.
 HANDOFF = [N_("handoff.claimed"), N_("handoff.closed"), N_("duty.on"), N_("duty.off")]
 
@@ -69,13 +93,15 @@ COUNTRY_ANSWERS = {
                        "TH": N_("rights_general.TH"), "MY": N_("rights_general.MY")},
     "right_to_lawyer": {"US": N_("right_to_lawyer.US"), "MX": N_("right_to_lawyer.MX")},
     "right_to_asylum": {"US": N_("right_to_asylum.US"), "MX": N_("right_to_asylum.MX"),
-                        "TH": N_("right_to_asylum.TH")},
-    "right_to_medical_care": {"US": N_("right_to_medical_care.US"), "MX": N_("right_to_medical_care.MX")},
+                        "TH": N_("right_to_asylum.TH"), "MY": N_("right_to_asylum.MY")},
+    "right_to_medical_care": {"US": N_("right_to_medical_care.US"), "MX": N_("right_to_medical_care.MX"),
+                              "TH": N_("right_to_medical_care.TH"), "MY": N_("right_to_medical_care.MY")},
     "right_to_communicate": {"US": N_("right_to_communicate.US"), "MX": N_("right_to_communicate.MX")},
     "right_not_to_sign": {"US": N_("right_not_to_sign.US"), "MX": N_("right_not_to_sign.MX")},
     "release_options": {"US": N_("release_options.US"), "MX": N_("release_options.MX")},
     "child_rights": {"MX": N_("child_rights.MX")},
-    "find_detained_person": {"US": N_("find_detained_person.US")},
+    "find_detained_person": {"US": N_("find_detained_person.US"), "MX": N_("find_detained_person.MX"),
+                             "TH": N_("find_detained_person.TH"), "MY": N_("find_detained_person.MY")},
 }
 
 # The clinic search (bot/clinics): asking where, the results, and the words inside a result.
@@ -116,6 +142,13 @@ MORE = {
     N_("covid_info"): N_("covid_info.more"),
 }
 
+# The law these answers state changes fast (shared/facts: US bond rules changed three times in
+# 2025-2026), so each is followed by the date it was last checked (catalog.checked_on).
+VOLATILE = {mid for topic, per_country in COUNTRY_ANSWERS.items() if topic != "find_detained_person"
+            for mid in per_country.values()}
+VOLATILE |= {MORE[mid] for mid in VOLATILE if mid in MORE}
+LAW_REVIEWED = N_("law.reviewed")
+
 # Short names of topics, for the numbered "did you mean" list.
 LABEL_IDS = [
     N_("label.rights_general"), N_("label.right_to_lawyer"), N_("label.right_to_asylum"),
@@ -145,5 +178,23 @@ def emergency_id(intent: str, country: str) -> str:
 def all_message_ids() -> set[str]:
     ids = set(SYSTEM) | set(VOICE) | set(HANDOFF) | set(CANNED) | set(CLINICS) | set(EMERGENCY.values()) | set(EMERGENCY_BY_COUNTRY.values()) | set(GENERAL_ANSWERS.values())
     ids |= {mid for per_country in COUNTRY_ANSWERS.values() for mid in per_country.values()}
-    ids |= set(MORE.values()) | set(LABEL_IDS)
+    ids |= set(MORE.values()) | set(LABEL_IDS) | set(VOICE_VARIANTS.values()) | {LAW_REVIEWED}
     return ids
+
+
+# The clinic search by phone (bot/clinics/voice.py) says these, through their voice twins.
+CLINICS_SPOKEN = [N_("clinic.sample"), N_("clinic.results"), N_("clinic.result"), N_("clinic.footer"),
+                  N_("clinic.none_near"), N_("clinic.place_unknown")]
+
+
+def spoken_ids() -> set[str]:
+    """Every entry the phone line can say to a caller (webhook/voice.py), as spoken (after
+    spoken_id): the voice prompts, every answer and emergency guidance of every country, the
+    clinic search and the law's "last checked" note."""
+    from bot.settings import COUNTRIES
+
+    ids = set(VOICE) - {"voice.whisper"}  # the whisper is for the volunteer, not the caller
+    ids |= {answer_id(topic, country) for topic in TOPICS for country in COUNTRIES}
+    ids |= {emergency_id(intent, country) for intent in EMERGENCY for country in COUNTRIES}
+    ids |= set(CLINICS_SPOKEN) | {LAW_REVIEWED}
+    return {spoken_id(mid) for mid in ids}

@@ -15,9 +15,10 @@ from functools import lru_cache
 import yaml
 
 from bot.conversation import content
-from bot.conversation.catalog import render
+from bot.conversation.catalog import render, reviewed_note
 from bot.conversation.formatting import format_hours
-from bot.conversation.languages import LANGUAGES, language_menu, named_language
+from bot.conversation.languages import (LANGUAGES, MENU, asks_roman_urdu, catalog_for, language_menu,
+                                        named_language, script_of)
 from bot.settings import COUNTRIES, Settings, get_settings
 from bot.text import as_menu_choice, has_words, normalise
 from bot.understanding.urgent import EMERGENCY_INTENTS, UrgentPhrases
@@ -48,6 +49,7 @@ class State:
     misunderstandings: int = 0
     location: str | None = None  # "lat,lon" of the place the person last searched clinics near
     place: str | None = None     # its name as shown, or "pin" for a shared location
+    script: str | None = None    # Urdu only: "Latn" (Roman Urdu) or "Arab", remembered with the language
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ class Dialogue:
         state = replace(state, country=country)
         text = turn.text or ""
         norm = normalise(text)
-        lang, switched = self._language(state, turn, norm)
+        lang, switched, script = self._language(state, turn, norm)
         # Nothing tells the language, or it is one we do not serve: the menu in all six (0 is
         # a person). An emergency the models or phrases see still comes first, in the
         # language remembered or else English, with the menu after it.
@@ -161,15 +163,17 @@ class Dialogue:
             urgent_intent = self._urgent_intent(turn, text)
             if as_menu_choice(text) == 0 and not urgent_intent:  # "0 to reach a person", in any language
                 lang = state.language or "en"
-                return self._intent(replace(state, language=lang), _Out(self, lang, country), "request_human", turn)
+                return self._intent(replace(state, language=lang), _Out(self, lang, country, state.script),
+                                    "request_human", turn)
             if not urgent_intent:
                 return self._unknown_language(state)
             lang = state.language or "en"
-            reply = self._emergency(replace(state, language=lang), _Out(self, lang, country), urgent_intent, turn)
+            reply = self._emergency(replace(state, language=lang), _Out(self, lang, country, state.script),
+                                    urgent_intent, turn)
             reply.messages.append(language_menu())
             return reply
-        state = replace(state, language=lang)
-        out = _Out(self, lang, country)
+        state = replace(state, language=lang, script=script)
+        out = _Out(self, lang, country, script)
 
         # Triage reads every clause of a long message; the rest of the assistant reads the start.
         if len(text) > MAX_MESSAGE_CHARS and not self._urgent_intent(turn, text):
@@ -234,9 +238,27 @@ class Dialogue:
         return self._intent(state, out, intent, turn)
 
     # -- pieces ----------------------------------------------------------------------------
-    def _language(self, state: State, turn: Turn, norm: str) -> tuple[str | None, bool]:
-        """The reply language, and whether the person just asked to switch."""
+    def _language(self, state: State, turn: Turn, norm: str) -> tuple[str | None, bool, str | None]:
+        """The reply language, whether the person just asked to switch, and (Urdu only) the script."""
+        lang, switched = self._language_code(state, turn, norm)
+        if lang != "ur":
+            return lang, switched, None
         words = len(norm.split())
+        if asks_roman_urdu(turn.text):
+            script = "Latn"
+        elif state.pending_menu == "menu.language" and as_menu_choice(turn.text) in (6, 7):
+            script = "Latn" if MENU[as_menu_choice(turn.text) - 1] != "ur" else "Arab"
+        elif state.pending_menu == "clinic.place" or (state.script and words < 2):
+            script = state.script  # a town's name or a keyword ("menu") says nothing of the script
+        else:
+            # A full message in the other script is a switch: people answer in what they read.
+            script = script_of(turn.text) or state.script or "Arab"
+        return lang, switched, script
+
+    def _language_code(self, state: State, turn: Turn, norm: str) -> tuple[str | None, bool]:
+        words = len(norm.split())
+        if asks_roman_urdu(turn.text):
+            return "ur", state.language != "ur" or state.script != "Latn"
         asked = named_language(turn.text) if (turn.intent == "choose_language" or words <= 3) else None
         if asked:
             return asked, asked != state.language or turn.intent == "choose_language"
@@ -244,8 +266,8 @@ class Dialogue:
             return state.language, False  # a town's name says nothing about the person's language
         if state.pending_menu == "menu.language":
             choice = as_menu_choice(turn.text)
-            if choice and 1 <= choice <= len(LANGUAGES):
-                return LANGUAGES[choice - 1], True
+            if choice and 1 <= choice <= len(MENU):
+                return LANGUAGES[choice - 1] if choice <= len(LANGUAGES) else "ur", True
         detected = turn.language if turn.language in LANGUAGES else None
         if state.language is None:
             return (detected if turn.language_confidence > 0 else None), False
@@ -363,7 +385,7 @@ class Dialogue:
     def _answer(self, state: State, out: "_Out", topic: str) -> Reply:
         msgid = content.answer_id(topic, state.country)
         more = content.MORE.get(msgid)
-        out.say(msgid, extra="more.hint" if more else "menu.hint")
+        out.say(msgid, extra="more.hint" if more else "menu.hint", extra_text=reviewed_note(msgid, out.lang))
         return out.reply(replace(state, last_answer=msgid, pending_menu=None, options=(), misunderstandings=0))
 
     # -- clinics -------------------------------------------------------------------------
@@ -410,7 +432,7 @@ class Dialogue:
 
     def _more(self, state: State, out: "_Out") -> Reply:
         more = content.MORE.get(state.last_answer or "")
-        out.say(more or "more.none")
+        out.say(more or "more.none", extra_text=reviewed_note(more, out.lang) if more else None)
         if more:
             out.say("menu.hint")
         return out.reply(replace(state, pending_menu=None))
@@ -430,10 +452,10 @@ class Dialogue:
         pending = state.pending_menu
         if pending == "menu.country" and 1 <= choice <= len(COUNTRIES):
             state = replace(state, country=COUNTRIES[choice - 1])
-            out = _Out(self, state.language, state.country)
+            out = _Out(self, state.language, state.country, state.script)
             out.say("country.switched")
             return self._show(state, out, "menu.main")
-        if pending == "menu.language" and 1 <= choice <= len(LANGUAGES):
+        if pending == "menu.language" and 1 <= choice <= len(MENU):
             out.say("language.switched")
             return self._show(state, out, "menu.main", language_changed=True)
         if pending == "clarify" and 1 <= choice <= len(state.options):
@@ -482,18 +504,18 @@ class Dialogue:
 class _Out:
     """Collects the rendered messages of one reply."""
 
-    def __init__(self, dialogue: Dialogue, lang: str, country: str):
-        self.lang = lang
-        self.params = dialogue.params(lang, country)
+    def __init__(self, dialogue: Dialogue, lang: str, country: str, script: str | None = None):
+        self.lang = catalog_for(lang, script)  # the catalog written from: "ur-Latn" for Roman Urdu
+        self.params = dialogue.params(self.lang, country)
         self.messages: list[str] = []
         self.notes: list[str] = []
 
     def say(self, msgid: str, extra: str | None = None, extra_text: str | None = None) -> None:
         text = render(msgid, self.lang, **self.params)
-        if extra:
-            text += "\n" + render(extra, self.lang, **self.params)
         if extra_text:
             text += "\n" + extra_text
+        if extra:
+            text += "\n" + render(extra, self.lang, **self.params)
         self.messages.append(text)
         self.notes.append(msgid)
 

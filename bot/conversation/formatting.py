@@ -1,13 +1,14 @@
 """Locale-aware numbers, days and times with Babel, and Hmong, which Babel lacks."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from babel import Locale
-from babel.dates import format_time, get_day_names, get_timezone_name
+from babel.dates import format_date, format_time, get_day_names, get_timezone_name
 from babel.numbers import format_decimal
 
-BABEL_LOCALES = {"en": "en_US", "es": "es_MX", "th": "th_TH", "so": "so_SO", "ur": "ur_PK"}
+# Roman Urdu readers may not read Urdu script, so its dates and days are in English (Latin script).
+BABEL_LOCALES = {"en": "en_US", "es": "es_MX", "th": "th_TH", "so": "so_SO", "ur": "ur_PK", "ur-Latn": "en_US"}
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # CLDR (and so Babel) has no Hmong locale. White Hmong names the weekdays by number
@@ -25,6 +26,14 @@ def format_number(value: float, lang: str) -> str:
     if loc is None:  # Hmong: plain digits, comma thousands, as in US Hmong print
         return format_decimal(value, locale="en_US")
     return format_decimal(value, locale=loc)
+
+
+def format_day(iso_day: str, lang: str) -> str:
+    """A date given as YYYY-MM-DD, written the way `lang` writes dates ("30 Nov 2026")."""
+    loc = locale_for(lang)
+    if loc is None:  # Hmong: the ISO date, unambiguous in any school system
+        return iso_day
+    return format_date(date.fromisoformat(iso_day), format="medium", locale=loc)
 
 
 def format_clock(value: time, lang: str) -> str:

@@ -1,4 +1,5 @@
-"""The six languages: codes, names, menu order and how a message names one of them."""
+"""The six languages: codes, names, menu order and how a message names one of them; and the
+catalogs the replies are written in (Urdu has two: its own script, and Roman Urdu)."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,13 @@ from bot.text import normalise
 LANGUAGES = ("en", "es", "th", "hmn", "so", "ur")
 DEFAULT = "en"
 
+# Urdu is written in its own script or in Latin letters ("Roman Urdu"); many who write Roman
+# Urdu cannot read the script, and the script turns one answer into 3 to 5 SMS. Roman Urdu has
+# a catalog of its own (written, not transliterated) and is otherwise Urdu: the same language
+# code for understanding, volunteers and voice.
+ROMAN_URDU = "ur-Latn"
+CATALOGS = LANGUAGES + (ROMAN_URDU,)
+
 # Each language's name in itself, as shown in the numbered language menu.
 NATIVE_NAMES = {
     "en": "English",
@@ -17,7 +25,10 @@ NATIVE_NAMES = {
     "hmn": "Hmoob",
     "so": "Soomaali",
     "ur": "اردو",
+    ROMAN_URDU: "Roman Urdu",
 }
+# The text language menu: the six, then Roman Urdu as 7.
+MENU = CATALOGS
 
 # How people name each language, in any of the six (normalised: lowercase, no accents).
 # Data, not logic: add spellings here when the logs of misunderstood messages show them.
@@ -31,6 +42,10 @@ NAMES = {
     "so": ["somali", "soomaali", "af soomaali", "af somali", "โซมาลี", "صومالی", "lus somali", "lus xos mas lis"],
     "ur": ["urdu", "اردو", "อูรดู", "lus urdu", "af urdu", "urdoo"],
 }
+# Asking for Urdu in Latin letters: checked before NAMES, since these contain "urdu".
+ROMAN_NAMES = ["roman urdu", "urdu roman", "urdu in english", "english urdu", "urdu english", "roman mein",
+               "roman main", "angrezi huroof", "english letters"]
+_ROMAN = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in ROMAN_NAMES) + r")(?![\w])")
 
 _NAME_PATTERNS = [
     (lang, re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])") if name.isascii() else re.compile(re.escape(name)))
@@ -54,5 +69,24 @@ def named_language(text: str) -> str | None:
     return best[1] if best else None
 
 
+def asks_roman_urdu(text: str) -> bool:
+    return bool(_ROMAN.search(normalise(text)))
+
+
+def script_of(text: str) -> str:
+    """"Latn" when the letters of text are mostly Latin, "Arab" when mostly Arabic script,
+    "" when it has too few letters to tell (a digit, an emoji)."""
+    latin = sum(1 for ch in text if ch.isalpha() and ch.isascii())
+    arabic = sum(1 for ch in text if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff")
+    if latin + arabic < 3:
+        return ""
+    return "Latn" if latin > arabic else "Arab"
+
+
+def catalog_for(lang: str, script: str | None) -> str:
+    """The catalog a reply in `lang` is written from: Roman Urdu for Urdu in Latin script."""
+    return ROMAN_URDU if lang == "ur" and script == "Latn" else lang
+
+
 def language_menu() -> str:
-    return "\n".join(f"{i} {NATIVE_NAMES[code]}" for i, code in enumerate(LANGUAGES, start=1))
+    return "\n".join(f"{i} {NATIVE_NAMES[code]}" for i, code in enumerate(MENU, start=1))
