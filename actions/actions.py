@@ -41,6 +41,7 @@ def _state(tracker: Tracker, profile: Dict[str, str]) -> State:
         misunderstandings=int(slot("misunderstandings") or 0),
         location=profile.get("location"),
         place=profile.get("place"),
+        script=profile.get("script"),
     )
 
 
@@ -83,7 +84,8 @@ class ActionAnswer(Action):
         if reply.danger_answer:
             await _safely(escalations.answer_danger, sender, reply.danger_answer)
         await _safely(lambda: storage.save_profile(sender, language=reply.state.language, country=reply.state.country,
-                                                   location=reply.state.location, place=reply.state.place))
+                                                   location=reply.state.location, place=reply.state.place,
+                                                   script=reply.state.script))
         for text in reply.messages:
             dispatcher.utter_message(text=text)
         s = reply.state

@@ -15,7 +15,9 @@ def _catalog(args) -> int:
     elif args.action == "update":
         catalog.extract_and_update()
     else:
-        rows = catalog.status()
+        from bot.conversation import review
+
+        rows = review.status()
         if args.json:
             print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=2))
             return 0

@@ -28,7 +28,7 @@ def create_app(config: WebhookConfig | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=12 * 3600,
     )
 
-    from webhook import console, messaging, voice
+    from webhook import console, console_review, messaging, voice  # noqa: F401 - console_review adds routes
 
     app.register_blueprint(messaging.bp)
     app.register_blueprint(voice.bp)

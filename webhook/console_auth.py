@@ -121,8 +121,11 @@ def check_csrf() -> None:
 
 
 def login_required(view=None, *, role: str | None = None):
-    """`role`: "coordinator" lets coordinators and admins in, "admin" admins only."""
-    allowed = {None: None, "coordinator": ("coordinator", "admin"), "admin": ("admin",)}[role]
+    """`role`: "coordinator" lets coordinators and admins in, "admin" admins only, "reviewer"
+    reviewers, coordinators and admins; without a role, everyone but reviewers (who take no
+    cases: they are sent to the review pages)."""
+    allowed = {None: ("volunteer", "coordinator", "admin"), "coordinator": ("coordinator", "admin"),
+               "admin": ("admin",), "reviewer": ("reviewer", "coordinator", "admin")}[role]
 
     def decorate(fn):
         @functools.wraps(fn)
@@ -130,7 +133,9 @@ def login_required(view=None, *, role: str | None = None):
             volunteer = current_volunteer()
             if volunteer is None:
                 return redirect(url_for("console.login", next=request.path))
-            if allowed and volunteer.get("role") not in allowed:
+            if role is None and volunteer.get("role") == "reviewer":
+                return redirect(url_for("console.review_home"))
+            if volunteer.get("role") not in allowed:
                 abort(403)
             g.volunteer = volunteer
             if request.method == "POST":

@@ -13,6 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.conversation import content
 from bot.conversation.dialogue import Dialogue, say
+from bot.conversation.languages import catalog_for, urdu_script
 from bot.handoff import cases, escalations, inbox
 from bot.retention import forget
 from bot.settings import get_settings
@@ -62,13 +63,16 @@ def _safe(function, *args, default=None):
 
 
 def _language(sender: str, text: str) -> str:
-    """The language to use without Rasa: remembered, or the trained language identifier's
-    guess (bot.understanding.offline), or told by the script, or English."""
+    """The catalog to answer from without Rasa: the language remembered (with its script, for
+    Roman Urdu), or the trained language identifier's guess (bot.understanding.offline), or
+    told by the script, or English."""
     profile = _safe(storage.load_profile, sender, default={}) or {}
     if profile.get("language"):
-        return profile["language"]
+        return catalog_for(profile["language"], profile.get("script"))
     understanding = offline.load_current()
     guessed = understanding.language(text) if understanding is not None and text.strip() else None
+    if guessed == "ur":
+        return catalog_for("ur", urdu_script(text))
     return guessed or {"thai": "th", "arabic": "ur"}.get(script_of(text), "en")
 
 

@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -132,47 +131,6 @@ class _Params(dict):
     def __missing__(self, key: str) -> str:
         log.warning("catalog placeholder %s has no value", key)
         return ""
-
-
-@dataclass
-class CatalogStatus:
-    lang: str
-    total: int
-    translated: int
-    reviewed: int
-    pending: list[str]
-    fuzzy: list[str]                     # English changed since the review: gettext serves English
-    by_country: dict[str, tuple[int, int, int]]  # "" (every country), US, MX, TH, MY: (total, translated, reviewed)
-
-    @property
-    def complete(self) -> bool:
-        """Every entry of the English template has a text here that gettext will serve."""
-        return self.translated == self.total and not self.fuzzy
-
-
-def status(locale_dir: Path | None = None) -> list[CatalogStatus]:
-    """Per catalog (the six languages and Roman Urdu), and within it per country: entries,
-    translated, reviewed by a native speaker, and what still needs review."""
-    from bot.conversation import review
-
-    rows = []
-    for lang in CATALOGS:
-        if not po_path(lang, locale_dir).exists():
-            rows.append(CatalogStatus(lang, 0, 0, 0, [], [], {}))
-            continue
-        entries = review.entries(lang, locale_dir=locale_dir)
-        by_country: dict[str, list[int]] = {}
-        for e in entries:
-            counts = by_country.setdefault(e.country, [0, 0, 0])
-            counts[0] += 1
-            counts[1] += e.state in ("done", "pending")
-            counts[2] += e.state == "done"
-        rows.append(CatalogStatus(
-            lang, len(entries), sum(e.state in ("done", "pending") for e in entries),
-            sum(e.state == "done" for e in entries), sorted(e.msgid for e in entries if e.state == "pending"),
-            sorted(e.msgid for e in entries if e.state == "fuzzy"),
-            {k: tuple(v) for k, v in sorted(by_country.items())}))
-    return rows
 
 
 def review_state(message) -> str:

@@ -18,7 +18,7 @@ from bot.conversation import content
 from bot.conversation.catalog import render, reviewed_note
 from bot.conversation.formatting import format_hours
 from bot.conversation.languages import (LANGUAGES, MENU, asks_roman_urdu, catalog_for, language_menu,
-                                        named_language, script_of)
+                                        named_language, urdu_script)
 from bot.settings import COUNTRIES, Settings, get_settings
 from bot.text import as_menu_choice, has_words, normalise
 from bot.understanding.urgent import EMERGENCY_INTENTS, UrgentPhrases
@@ -252,7 +252,7 @@ class Dialogue:
             script = state.script  # a town's name or a keyword ("menu") says nothing of the script
         else:
             # A full message in the other script is a switch: people answer in what they read.
-            script = script_of(turn.text) or state.script or "Arab"
+            script = urdu_script(turn.text) or state.script or "Arab"
         return lang, switched, script
 
     def _language_code(self, state: State, turn: Turn, norm: str) -> tuple[str | None, bool]:

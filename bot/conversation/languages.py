@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.text import normalise
+from bot.understanding.langid import script_of
 
 # Menu order is also the voice keypad order (1-6).
 LANGUAGES = ("en", "es", "th", "hmn", "so", "ur")
@@ -73,14 +74,10 @@ def asks_roman_urdu(text: str) -> bool:
     return bool(_ROMAN.search(normalise(text)))
 
 
-def script_of(text: str) -> str:
-    """"Latn" when the letters of text are mostly Latin, "Arab" when mostly Arabic script,
-    "" when it has too few letters to tell (a digit, an emoji)."""
-    latin = sum(1 for ch in text if ch.isalpha() and ch.isascii())
-    arabic = sum(1 for ch in text if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff")
-    if latin + arabic < 3:
-        return ""
-    return "Latn" if latin > arabic else "Arab"
+def urdu_script(text: str) -> str:
+    """"Latn" for Urdu written in Latin letters, "Arab" in Urdu script, "" when text has no
+    letters of either (a digit, an emoji)."""
+    return {"latin": "Latn", "arabic": "Arab"}.get(script_of(text), "")
 
 
 def catalog_for(lang: str, script: str | None) -> str:

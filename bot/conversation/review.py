@@ -24,7 +24,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-from bot.conversation.catalog import PLACEHOLDER, REVIEW, po_path
+from bot.conversation.catalog import PLACEHOLDER, REVIEW, _read, po_path
 from bot.conversation.languages import CATALOGS
 from bot.settings import COUNTRIES
 
@@ -101,6 +101,46 @@ def _reviewer(message) -> tuple[str, str]:
 
 def _review_comment(message) -> str:
     return next((c.strip() for c in message.user_comments if REVIEW.match(c.strip())), "")
+
+
+@dataclass
+class CatalogStatus:
+    lang: str
+    total: int
+    translated: int
+    reviewed: int
+    pending: list[str]
+    fuzzy: list[str]                     # English changed since the review: gettext serves English
+    by_country: dict[str, tuple[int, int, int]]  # "" (every country), US, MX, TH, MY: (total, translated, reviewed)
+
+    @property
+    def complete(self) -> bool:
+        """Every entry of the English template has a text here that gettext will serve."""
+        return self.translated == self.total and not self.fuzzy
+
+
+def status(locale_dir: Path | None = None) -> list[CatalogStatus]:
+    """Per catalog (the six languages and Roman Urdu), and within it per country: entries,
+    translated, reviewed by a native speaker, and what still needs review."""
+    rows = []
+    for lang in CATALOGS:
+        found = entries(lang, locale_dir=locale_dir) if po_path(lang, locale_dir).exists() else []
+        if not found:  # no catalog yet: every entry is missing
+            total = len(entries("en", locale_dir=locale_dir))
+            rows.append(CatalogStatus(lang, total, 0, 0, [], [], {}))
+            continue
+        by_country: dict[str, list[int]] = {}
+        for e in found:
+            counts = by_country.setdefault(e.country, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += e.state in ("done", "pending")
+            counts[2] += e.state == "done"
+        rows.append(CatalogStatus(
+            lang, len(found), sum(e.state in ("done", "pending") for e in found),
+            sum(e.state == "done" for e in found), sorted(e.msgid for e in found if e.state == "pending"),
+            sorted(e.msgid for e in found if e.state == "fuzzy"),
+            {k: tuple(v) for k, v in sorted(by_country.items())}))
+    return rows
 
 
 def save(lang: str, msgid: str, text: str, reviewer: str, approve: bool, today: date | None = None) -> Entry:
@@ -198,11 +238,6 @@ def _check_text(msgid: str, text: str, english: str) -> None:
 def _check_lang(lang: str) -> None:
     if lang not in CATALOGS:
         raise ReviewError(f"unknown catalog {lang!r}; use {' '.join(CATALOGS)}")
-
-
-def _read(path: Path):
-    with path.open("rb") as f:
-        return read_po(f, locale=None)
 
 
 def _write(path: Path, catalog) -> None:

@@ -10,6 +10,7 @@ import os
 import time
 
 from bot.conversation.dialogue import say
+from bot.conversation.languages import catalog_for
 from bot.handoff import cases, twilio_rest
 from bot.store import storage
 
@@ -17,8 +18,9 @@ WHATSAPP_WINDOW = 24 * 3600
 
 
 def person_language(case: dict) -> str:
+    """The catalog to write to the person from: their language, Roman Urdu if they write it."""
     profile = storage.load_profile(case["sender"])
-    return profile.get("language") or case.get("language") or "en"
+    return catalog_for(profile.get("language") or case.get("language") or "en", profile.get("script"))
 
 
 def send_to_person(case: dict, text: str) -> dict:

@@ -25,7 +25,8 @@ from bot.store.secrets_box import seal, unseal
 KEY = "puente:volunteer:{}"
 ROSTER = "puente:volunteers"
 SEEDED = "puente:volunteers:seeded"  # set once: the sample roster is imported at most once
-ROLES = ("volunteer", "coordinator", "admin")
+# A reviewer checks the catalogs in the languages they speak (console › Review); never on call.
+ROLES = ("volunteer", "coordinator", "admin", "reviewer")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FIELDS = ("name", "phone", "languages", "on_call", "role", "password")
 
