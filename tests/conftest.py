@@ -55,7 +55,11 @@ def redis_server(tmp_path_factory):
 def test_environment(tmp_path_factory, redis_server):
     """Every test sees settings that point at the test Redis and a private var/ directory."""
     var_dir = tmp_path_factory.mktemp("var")
+    # A copy of the catalogs: the review tests edit them, as a reviewer would, never the repo's.
+    locale_dir = tmp_path_factory.mktemp("catalogs") / "locale"
+    shutil.copytree(ROOT / "locale", locale_dir, ignore=shutil.ignore_patterns("*.mo", ".review.lock"))
     os.environ.update({
+        "PUENTE_LOCALE_DIR": str(locale_dir),
         "REDIS_URL": redis_server["url"],
         "PUENTE_VAR_DIR": str(var_dir),
         "PUENTE_PSEUDONYM_KEY": "test-key-not-secret",
