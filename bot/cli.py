@@ -14,6 +14,10 @@ def _catalog(args) -> int:
         print("compiled:", ", ".join(catalog.compile_catalogs(force=True)) or "nothing")
     elif args.action == "update":
         catalog.extract_and_update()
+    elif args.action == "recordings":
+        from bot.conversation import recordings
+
+        print("wrote", recordings.write())
     else:
         from bot.conversation import review
 
@@ -160,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="puente", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("catalog", help="message catalogs: status (default), update, compile")
-    p.add_argument("action", nargs="?", default="status", choices=["status", "update", "compile"])
+    p = sub.add_parser("catalog", help="message catalogs: status (default), update, compile, recordings "
+                                       "(the manifest of voice messages to record for hmn so ur)")
+    p.add_argument("action", nargs="?", default="status", choices=["status", "update", "compile", "recordings"])
     p.add_argument("--pending", action="store_true", help="list the entries that still need review")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_catalog)

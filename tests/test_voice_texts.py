@@ -73,3 +73,25 @@ def test_every_key_a_spoken_text_names_is_the_key_that_leads_there(lang):
     # And the routes: the digits of the topic menu, of the answers' hint, of the clinic footer.
     assert voice.TOPICS == {"1": "rights_general", "2": "covid_info", "3": "find_clinic"}
     assert set(content.VOICE_VARIANTS) >= {"find_clinic", "clinic.footer"}
+
+
+def test_the_recordings_manifest_lists_every_voice_message_of_each_language_without_a_voice():
+    """Issue 13: an organisation records Hmong, Somali and Urdu from this file; it must match the
+    catalogs (regenerate with `puente catalog recordings`)."""
+    from bot.conversation import recordings
+
+    committed = recordings.MANIFEST.read_text(encoding="utf-8")
+    assert committed == recordings.as_csv(), "run: puente catalog recordings"
+    rows = recordings.rows()
+    for lang in ("hmn", "so", "ur"):
+        ids = {r["message_id"] for r in rows if r["language"] == lang}
+        assert content.spoken_ids() <= ids
+        for r in (r for r in rows if r["language"] == lang and r["fixed"] == "yes"):
+            assert "%(" not in r["script"] and r["script"] != r["english"] or lang == "hmn" and r["script"].isdigit()
+
+
+def test_a_caller_in_a_language_without_a_voice_always_has_a_key_to_a_person():
+    # The notice said before any English (webhook/voice.py) names 0 and staying on the line.
+    for lang in ("hmn", "so", "ur"):
+        assert not voice.has_voice(lang, "voice.topic_menu")
+        assert "0" in keys(render("voice.no_recording", "en"))

@@ -75,3 +75,48 @@ def test_volunteer_takes_an_urgent_case_replies_and_hands_back(live_console, bro
         assert expected("welcome", "th") in joined(phone.text(MUST_PASS[("th", "greet")], channel="whatsapp"))
     finally:
         volunteers.remove(volunteer["id"])
+
+
+def test_a_reviewer_edits_and_approves_a_spanish_entry_and_the_next_sms_carries_it(live_console, browser, phone,
+                                                                                  redis_client, tmp_path):
+    """Issue 13: the organisation corrects an answer without a programmer; the .po is signed by
+    the reviewer and the running assistant (the action server) uses it at the next message."""
+    from tests.integration.test_webhook import MUST_PASS, joined
+
+    name = f"Revisora {uuid.uuid4().hex[:6]}"
+    reviewer = volunteers.add(name, "+1-555-0171", ["es"], on_call=False, role="reviewer",
+                              password="reviewer pass 1")
+    corrected = ("Puedes tener abogado, pero el gobierno no lo paga. Pide la lista de servicios legales "
+                 "gratuitos del tribunal de inmigración. Texto revisado hoy.")
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{live_console}/console/")
+        page.fill("input[name=name]", name)
+        page.fill("input[name=password]", "reviewer pass 1")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_console}/console/review")  # a reviewer takes no cases
+        assert "Español" in page.inner_text("table.status")
+        assert "ภาษาไทย" not in page.inner_text("table.status")  # only the languages they speak
+        page.click("text=Español (es)")
+        page.select_option("select[name=country]", "US")
+        page.click("text=Show")
+        entry = page.locator("li[id='right_to_lawyer.US']")
+        assert "lawyer" in entry.locator(".english").inner_text()  # the English beside the translation
+        entry.locator("textarea[name=text]").fill(corrected)
+        entry.locator("button[value=approve]").click()
+        page.wait_for_selector(".saved")
+        assert "done" in page.locator("li[id='right_to_lawyer.US'] .state").inner_text()
+        assert name in page.locator("li[id='right_to_lawyer.US']").inner_text()
+        page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+
+        answer = joined(phone.text(MUST_PASS[("es", "right_to_lawyer")]))
+        assert corrected in answer
+
+        # A placeholder dropped by mistake is refused with a reason, and nothing changes.
+        entry = page.locator("li[id='emergency.medical']")
+        entry.locator("textarea[name=text]").fill("Llama al 911.")
+        entry.locator("button[value=approve]").click()
+        page.wait_for_selector(".error")
+        assert "emergency_number" in page.inner_text(".error")
+    finally:
+        volunteers.remove(reviewer["id"])
