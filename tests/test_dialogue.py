@@ -289,7 +289,7 @@ HINTS_FOR_A_PERSON = ["menu.hint", "more.none", "no_verified_info", "rights_gene
                       "clinic.none_near", "clinic.none_near_need"]
 
 
-@pytest.mark.parametrize("lang", ["en", "es", "th", "hmn", "so", "ur"])
+@pytest.mark.parametrize("lang", ["en", "es", "th", "hmn", "so", "ur", "ur-Latn"])
 def test_every_hint_says_0_for_a_person_and_0_reaches_one_from_every_menu(dialogue, lang):
     import re
 
@@ -299,7 +299,22 @@ def test_every_hint_says_0_for_a_person_and_0_reaches_one_from_every_menu(dialog
         text = render(msgid, lang, **dialogue.params(lang, "US"), radius="5 km", place="X", need="Y")
         assert re.search(r"(?<!\d)0(?!\d)", text) and not re.search(r"(?<![\d%])6(?!\d)", text), (lang, msgid)
     for pending in (None, "menu.main", "menu.rights", "menu.health", "menu.country", "menu.language", "clarify"):
-        state = State(language=lang, country="US", pending_menu=pending, options=("covid_info", "right_to_lawyer"))
-        reply = dialogue.respond(state, turn("0", None, language=lang, language_confidence=0.3))
+        state = State(language=lang.split("-")[0], country="US", pending_menu=pending,
+                      options=("covid_info", "right_to_lawyer"), script="Latn" if lang == "ur-Latn" else None)
+        reply = dialogue.respond(state, turn("0", None, language=lang.split("-")[0], language_confidence=0.3))
         assert reply.escalation is not None and reply.escalation.reason == "request_human", (lang, pending)
         assert said(reply, "human.requested", lang, dialogue), (lang, pending)
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "th", "hmn", "so", "ur", "ur-Latn"])
+def test_the_key_the_tests_and_vaccines_answer_names_finds_a_clinic(dialogue, lang):
+    import re
+
+    from bot.conversation.catalog import render
+
+    code, script = lang.split("-")[0], ("Latn" if lang == "ur-Latn" else None)
+    text = render("covid_testing_vaccine", lang)
+    [digit] = [d for d in re.findall(r"(?<![\d-])\d(?!\d)", text)]
+    answered = dialogue.respond(State(language=code, script=script), turn("test", "covid_testing_vaccine", language=code))
+    follow = dialogue.respond(answered.state, turn(digit, None, language=code, language_confidence=0.3))
+    assert said(follow, "clinic.ask_place", code, dialogue), (lang, digit)

@@ -34,7 +34,9 @@ def test_an_approved_edit_is_served_at_once_and_signed_in_the_catalog(catalogs):
     assert render("right_to_lawyer.US", "es") == text  # no restart, no compile step
     with (catalogs / "es" / "LC_MESSAGES" / "messages.po").open("rb") as f:
         message = read_po(f).get("right_to_lawyer.US")
-    assert any("review: done; reviewed-by: Ana López; reviewed: 2026-12-01" in c for c in message.user_comments)
+    assert catalog.review_state(message) == "done" and "reviewed-by: Ana López" in catalog.comments(message)
+    assert entry("es", "right_to_lawyer.US").reviewed_by == "Ana López"
+    assert entry("es", "right_to_lawyer.US").reviewed_on == "2026-12-01"
     assert entry("es", "right_to_lawyer.US").state == "done"
     assert catalog.checked_on("right_to_lawyer.US", "es") == "2026-12-01"
 
@@ -63,7 +65,8 @@ def test_changing_the_english_flags_every_reviewed_translation_fuzzy_and_serves_
     ("Llama al %(emergency_number)s y %(hotline)s.", "placeholders"),
     ("   ", "empty"),
     ("x" * 2000, "longer"),
-    ("100% seguro %(emergency_number)s", "%%"),
+    ("Llama al %(emergency_number)d.", "placeholders"),
+    ("Llama\x0bal %(emergency_number)s.", "control character"),
 ])
 def test_a_text_that_would_break_an_answer_is_refused_and_nothing_is_written(catalogs, text, problem):
     before = (catalogs / "es" / "LC_MESSAGES" / "messages.po").read_bytes()

@@ -5,7 +5,9 @@ Thin: everything about the catalog is bot.conversation.review.
 """
 from __future__ import annotations
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, url_for
 
 from bot.conversation import review
 from bot.conversation.languages import CATALOGS, NATIVE_NAMES
@@ -59,9 +61,11 @@ def review_list(lang):
     state = request.args.get("state") if request.args.get("state") in STATES else None
     entries = [e for e in review.entries(lang, country) if state is None or e.state == state]
     entries.sort(key=lambda e: (STATES.index(e.state), e.msgid))
+    # Outcomes come through the session, never the URL: a link cannot put words in the banner.
+    notes = dict(get_flashed_messages(with_categories=True))
     return render_template("console/review_list.html", lang=lang, entries=entries, country=country, state=state,
                            countries=COUNTRIES, states=STATES, names=NATIVE_NAMES,
-                           saved=request.args.get("saved", ""), error=request.args.get("error", ""))
+                           saved=notes.get("saved", ""), error=notes.get("error", ""))
 
 
 @bp.post("/review/<lang>/entry")
@@ -70,13 +74,16 @@ def review_save(lang):
     lang = _catalog_or_404(lang)
     msgid = request.form.get("msgid", "")
     back = {"country": request.form.get("country") or None, "state": request.form.get("state") or None}
+    back = {k: v for k, v in back.items() if v in COUNTRIES + STATES}
     try:
         review.save(lang, msgid, request.form.get("text", ""), g.volunteer.get("name", ""),
-                    approve=request.form.get("action") == "approve")
+                    approve=request.form.get("action") == "approve", seen_english=request.form.get("source", ""))
     except review.ReviewError as problem:  # said back to the reviewer, never a 500
-        return redirect(url_for("console.review_list", lang=lang, error=str(problem), **back) + f"#{msgid}")
-    cases.audit(g.volunteer["id"], f"review_{request.form.get('action', 'save')}", target=f"{lang}:{msgid}")
-    return redirect(url_for("console.review_list", lang=lang, saved=msgid, **back) + f"#{msgid}")
+        flash(str(problem), "error")
+    else:
+        cases.audit(g.volunteer["id"], f"review_{request.form.get('action', 'save')}", target=f"{lang}:{msgid}")
+        flash(msgid, "saved")
+    return redirect(url_for("console.review_list", lang=lang, **back) + "#" + quote(msgid[:200], safe=""))
 
 
 @bp.get("/review/<lang>/export")
@@ -96,8 +103,10 @@ def review_import(lang):
     try:
         if upload is None:
             raise review.ReviewError("choose a .po file to import")
-        report = review.import_po(lang, upload.read())
+        report = review.import_po(lang, upload.read(), importer=g.volunteer.get("name", ""))
     except review.ReviewError as problem:
-        return redirect(url_for("console.review_list", lang=lang, error=str(problem)))
-    cases.audit(g.volunteer["id"], "review_import", target=f"{lang}:{report['changed']} changed")
-    return redirect(url_for("console.review_list", lang=lang, saved=f"{report['changed']} / {report['entries']}"))
+        flash(str(problem), "error")
+    else:
+        cases.audit(g.volunteer["id"], "review_import", target=f"{lang}:{report['changed']} changed")
+        flash(f"{report['changed']} changed of {report['entries']} imported; changed entries await approval", "saved")
+    return redirect(url_for("console.review_list", lang=lang))

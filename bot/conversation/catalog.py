@@ -5,6 +5,8 @@ so no user-facing text lives in Python or in domain.yml.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 import os
 import re
@@ -27,6 +29,7 @@ DOMAIN = "messages"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 REVIEW = re.compile(r"^review:\s*(\w+)")
 CHECKED = re.compile(r"\b(?:reviewed|drafted):\s*(\d{4}-\d{2}-\d{2})")
+SOURCE = re.compile(r"\bsource:\s*([0-9a-f]{8})")
 
 
 def po_path(lang: str, locale_dir: Path | None = None) -> Path:
@@ -59,28 +62,71 @@ def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> lis
 
 
 def translations(lang: str) -> Translations:
-    """The compiled catalog of `lang` (a code of CATALOGS), recompiled and reloaded whenever
-    its .po changes: a reviewer's edit takes effect at the next message, with no restart.
+    """The catalog of `lang` (a code of CATALOGS), built from its .po whenever the .po (or the
+    English it was reviewed against) changes: a reviewer's edit takes effect at the next
+    message, in every process, with no restart.
+
+    Built in memory from the .po (not from a .mo another process may be rewriting), and
+    without the entries gettext must not serve: fuzzy ones, and reviewed translations whose
+    English changed since (the `source` digest of their review comment no longer matches).
+    A catalog that cannot be built serves English, logged, rather than no answer at all.
 
     Raises FileNotFoundError when the catalog does not exist.
     """
-    path = po_path(lang)
+    path, english = po_path(lang), po_path("en")
     try:
-        stamp = path.stat().st_mtime_ns
+        stamp = (path.stat().st_mtime_ns, english.stat().st_mtime_ns)
     except FileNotFoundError:
         raise FileNotFoundError(f"no catalog for {lang!r} in {get_settings().locale_dir}") from None
-    return _load(str(path), stamp)
+    try:
+        return _load(str(path), str(english), stamp)
+    except Exception as error:  # noqa: BLE001 - a damaged catalog must not silence a language
+        if lang == "en":
+            raise
+        log.error("catalog %s cannot be loaded (%s); serving English", lang, type(error).__name__)
+        return translations("en")
 
 
 @lru_cache(maxsize=32)
-def _load(po: str, stamp: int) -> Translations:
-    compile_catalogs(get_settings().locale_dir)
-    with Path(po).with_suffix(".mo").open("rb") as f:
-        return Translations(f, domain=DOMAIN)
+def _load(po: str, english: str, stamp: tuple[int, int]) -> Translations:
+    catalog = _read(Path(po))
+    if po != english:
+        sources = {m.id: m.string for m in _read(Path(english)) if m.id}
+        for message in catalog:
+            if message.id and stale(message, sources.get(message.id, "")):
+                message.flags.add("fuzzy")
+    return build(catalog)
+
+
+def build(catalog) -> Translations:
+    """Translations from a parsed catalog, as gettext serves them (fuzzy entries left out).
+    Raises ValueError for a catalog gettext cannot load (a broken Plural-Forms header)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def source_digest(english: str) -> str:
+    """Which English a translation was reviewed against: 8 hex digits of its SHA-256."""
+    return hashlib.sha256(english.encode("utf-8")).hexdigest()[:8]
+
+
+def comments(message) -> str:
+    """The translator comments of an entry as one line (Babel wraps long comments when it
+    writes a .po, so a field may continue on the next comment line)."""
+    return "; ".join(c.strip() for c in message.user_comments)
+
+
+def stale(message, english: str) -> bool:
+    """A reviewed translation whose English changed since the review."""
+    seen = SOURCE.search(comments(message))
+    return bool(seen) and seen.group(1) != source_digest(english)
 
 
 def render(msgid: str, lang: str, **params: str) -> str:
-    """The reviewed text of `msgid` in `lang`, with %(name)s placeholders filled.
+    """The reviewed text of `msgid` in `lang`, with %(name)s placeholders filled ("%%" is a
+    percent sign).
 
     A missing translation falls back to English (and is logged by id, never by text),
     because an answer in the wrong language still beats no answer.
@@ -91,7 +137,7 @@ def render(msgid: str, lang: str, **params: str) -> str:
         text = translations("en").gettext(msgid)
     if text == msgid:
         raise KeyError(f"no catalog entry {msgid!r}")
-    return text % _Params(params) if "%(" in text else text
+    return text % _Params(params)
 
 
 def checked_on(msgid: str, lang: str) -> str:
@@ -99,11 +145,8 @@ def checked_on(msgid: str, lang: str) -> str:
     from the facts: from the translator comment of the .po, which the console writes; "" when
     the entry carries neither."""
     message = _messages(lang).get(msgid) or _messages("en").get(msgid)
-    for comment in (message.user_comments if message else ()):
-        dates = CHECKED.findall(comment)
-        if dates:
-            return max(dates)
-    return ""
+    dates = CHECKED.findall(comments(message)) if message else []
+    return max(dates) if dates else ""
 
 
 def _messages(lang: str) -> dict:

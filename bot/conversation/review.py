@@ -12,7 +12,6 @@ translation reviewed against the old text gets gettext's fuzzy flag: gettext the
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import io
 import os
 import re
@@ -24,12 +23,18 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-from bot.conversation.catalog import PLACEHOLDER, REVIEW, _read, po_path
+from bot.conversation.catalog import (PLACEHOLDER, REVIEW, _read, build, comments, po_path, render, source_digest,
+                                      stale)
 from bot.conversation.languages import CATALOGS
 from bot.settings import COUNTRIES
 
 MAX_TEXT = 1600  # characters; the longest entry (a menu) is far below, a paste of a page is not
-_SOURCE = re.compile(r"\bsource:\s*([0-9a-f]{8})")
+MAX_NAME = 60    # a reviewer's name as written into the catalog
+_FIELD = {name: re.compile(rf"\b{name}:\s*([^;]+?)\s*(?:;|$)") for name in ("reviewed-by", "reviewed")}
+# Control characters (Word's Shift+Enter is \x0b) would make the TwiML reply invalid XML: only
+# line breaks pass.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_VALID_PLACEHOLDER = re.compile(r"%\(\w+\)s")
 _COUNTRY = re.compile(r"\.(" + "|".join(COUNTRIES) + r")(?:\.|$)")
 
 
@@ -46,10 +51,7 @@ class Entry:
     reviewed_by: str
     reviewed_on: str
     country: str        # "US", "MX", "TH", "MY", or "" for every country
-
-
-def source_digest(english: str) -> str:
-    return hashlib.sha256(english.encode("utf-8")).hexdigest()[:8]
+    source: str = ""    # digest of the English shown, sent back with an approval
 
 
 def country_of(msgid: str) -> str:
@@ -71,36 +73,40 @@ def entries(lang: str, country: str | None = None, locale_dir: Path | None = Non
         if country and where not in ("", country):
             continue
         message = own.get(msgid)
-        rows.append(Entry(msgid, source.string, message.string if message else "", _state(message, source, lang),
-                          *_reviewer(message), where))
+        rows.append(Entry(msgid, unescape(source.string), unescape(message.string) if message else "",
+                          _state(message, source, lang), *_reviewer(message), where, source_digest(source.string)))
     return rows
 
 
 def _state(message, source, lang: str) -> str:
     if message is None or not message.string:
         return "missing"
-    if message.fuzzy:
-        return "fuzzy"
-    comment = _review_comment(message)
-    match = REVIEW.match(comment)
-    if not match or match.group(1) != "done":
-        return "pending"
-    if lang != "en":
-        seen = _SOURCE.search(comment)
-        if seen and seen.group(1) != source_digest(source.string):
-            return "fuzzy"  # edited outside the console (Poedit on the English): same rule
-    return "done"
+    if message.fuzzy or (lang != "en" and stale(message, source.string)):
+        return "fuzzy"  # the English changed since the review (in the console or by hand)
+    match = REVIEW.match(comments(message))
+    return "done" if match and match.group(1) == "done" else "pending"
 
 
 def _reviewer(message) -> tuple[str, str]:
-    comment = _review_comment(message) if message is not None else ""
-    who = re.search(r"reviewed-by:\s*([^;]+)", comment)
-    when = re.search(r"reviewed:\s*(\d{4}-\d{2}-\d{2})", comment)
-    return (who.group(1).strip() if who else "", when.group(1) if when else "")
+    text = comments(message) if message is not None else ""
+    if not text.startswith("review: done"):
+        return "", ""
+    who, when = (_FIELD[name].search(text) for name in ("reviewed-by", "reviewed"))
+    return (who.group(1) if who else "", when.group(1) if when else "")
 
 
-def _review_comment(message) -> str:
-    return next((c.strip() for c in message.user_comments if REVIEW.match(c.strip())), "")
+def escape(text: str) -> str:
+    """As a reviewer writes it ("100%") to catalog form ("100%%"); placeholders stay."""
+    parts = _VALID_PLACEHOLDER.split(text)
+    names = _VALID_PLACEHOLDER.findall(text)
+    out = parts[0].replace("%", "%%")
+    for name, part in zip(names, parts[1:]):
+        out += name + part.replace("%", "%%")
+    return out
+
+
+def unescape(text: str) -> str:
+    return text.replace("%%", "%")
 
 
 @dataclass
@@ -143,34 +149,47 @@ def status(locale_dir: Path | None = None) -> list[CatalogStatus]:
     return rows
 
 
-def save(lang: str, msgid: str, text: str, reviewer: str, approve: bool, today: date | None = None) -> Entry:
-    """Writes `text` for `msgid` into the `lang` catalog; with `approve`, marks it reviewed by
-    `reviewer` today against the current English. Editing the English makes every translation
-    fuzzy. Returns the entry as saved. Raises ReviewError when the text would break an answer
-    (placeholders that differ from the English, empty, too long) or the entry is unknown."""
+def save(lang: str, msgid: str, text: str, reviewer: str, approve: bool, today: date | None = None,
+         seen_english: str | None = None) -> Entry:
+    """Writes `text` (as a reviewer types it: "%" is a percent sign) for `msgid` into the `lang`
+    catalog. With `approve`, marks it reviewed by `reviewer` today against the current English;
+    without, it stays pending (and a fuzzy entry stays fuzzy: not served). Editing the English
+    makes every translation fuzzy. `seen_english`: the source digest of the English the
+    reviewer was shown; approving against English that changed since is refused.
+
+    Returns the entry as saved. Raises ReviewError when the text would break an answer
+    (placeholders that differ from the English, control characters, empty, too long), the
+    English changed under the reviewer, or the entry is unknown."""
     _check_lang(lang)
-    text = text.replace("\r\n", "\n").strip()
-    reviewer = re.sub(r"[;\n\r]+", " ", reviewer).strip() or "unknown"
+    text = escape(text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    reviewer = re.sub(r"[^\w .'-]+", " ", reviewer, flags=re.UNICODE).strip()[:MAX_NAME] or "unknown"
     today = (today or date.today()).isoformat()
     with _locked():
         english = {m.id: m for m in _read(po_path("en")) if m.id}
         if msgid not in english:
             raise ReviewError(f"no entry {msgid!r}")
-        _check_text(msgid, text, english[msgid].string)
+        source = english[msgid].string
+        if approve and seen_english is not None and lang != "en" and seen_english != source_digest(source):
+            raise ReviewError(f"{msgid}: the English changed since you opened this page; read it again, then approve")
+        _check_text(msgid, text, source)
         catalog = _read(po_path(lang))
         message = catalog.get(msgid)
         if message is None:
             catalog.add(msgid, text)
             message = catalog.get(msgid)
         changed = message.string != text
+        was_fuzzy = message.fuzzy or (lang != "en" and stale(message, source))
         message.string = text
-        message.flags.discard("fuzzy")
-        source = source_digest(text if lang == "en" else english[msgid].string)
+        # Short comment lines: Babel wraps long ones at 76 characters when it writes.
         if approve:
-            comment = f"review: done; reviewed-by: {reviewer}; reviewed: {today}; source: {source}"
+            message.flags.discard("fuzzy")
+            message.user_comments = [f"review: done; reviewed: {today}", f"reviewed-by: {reviewer}",
+                                     f"source: {source_digest(text if lang == 'en' else source)}"]
         else:
-            comment = f"review: pending; edited-by: {reviewer}; edited: {today}"
-        message.user_comments = [c for c in message.user_comments if not REVIEW.match(c.strip())] + [comment]
+            if was_fuzzy:
+                message.flags.add("fuzzy")
+            message.user_comments = [f"review: pending; edited: {today}", f"edited-by: {reviewer}"]
+        _check_loads(catalog)
         _write(po_path(lang), catalog)
         if lang == "en" and changed:
             _mark_fuzzy(msgid)
@@ -194,32 +213,57 @@ def export_po(lang: str) -> bytes:
     return po_path(lang).read_bytes()
 
 
-def import_po(lang: str, data: bytes) -> dict[str, int]:
-    """Replaces the `lang` catalog with an uploaded .po (from Poedit or Weblate), after checking
-    every entry as `save` does; nothing is written if one entry is wrong. Returns counts:
-    {"entries", "changed"}. Raises ReviewError naming the first problem."""
+def import_po(lang: str, data: bytes, importer: str = "import", today: date | None = None) -> dict[str, int]:
+    """Takes the translations of an uploaded .po (from Poedit or Weblate) into the `lang`
+    catalog, after checking every entry as `save` does; nothing is written if one is wrong.
+    Only texts and fuzzy flags are taken: the header stays ours, and a changed text is pending
+    review, edited by `importer` (an approval is given in the console, by a named reviewer).
+    Entries the file lacks keep their text. Returns counts {"entries", "changed"}. Raises
+    ReviewError naming the first problem."""
     _check_lang(lang)
     if lang == "en":
         raise ReviewError("the English template is edited entry by entry, so translations can be flagged")
     try:
-        uploaded = read_po(io.BytesIO(data), locale=None, abort_invalid=True)
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReviewError("the file must be saved as UTF-8") from None
+    try:
+        uploaded = read_po(io.BytesIO(data), locale=None, abort_invalid=True, charset="utf-8")
     except Exception as error:  # noqa: BLE001 - any parse failure is the uploader's to fix
         raise ReviewError(f"not a readable .po file: {type(error).__name__}") from None
+    if (uploaded.charset or "utf-8").lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise ReviewError(f"the file says charset={uploaded.charset}; save it as UTF-8")
+    found = [m for m in uploaded if m.id]
+    if not found:
+        raise ReviewError("the file has no entries")
+    importer = re.sub(r"[^\w .'-]+", " ", importer).strip()[:MAX_NAME] or "import"
+    today = (today or date.today()).isoformat()
     with _locked():
         english = {m.id: m for m in _read(po_path("en")) if m.id}
         current = _read(po_path(lang))
         changed = 0
-        for message in uploaded:
-            if not message.id:
-                continue
-            if not isinstance(message.id, str) or message.id not in english:
+        for message in found:
+            if message.context or not isinstance(message.id, str) or message.pluralizable:
+                raise ReviewError(f"entry {message.id!r}: contexts and plurals are not used in these catalogs")
+            if message.id not in english:
                 raise ReviewError(f"unknown entry {message.id!r}")
-            if message.string:
-                _check_text(message.id, message.string, english[message.id].string)
-            before = current.get(message.id)
-            changed += before is None or before.string != message.string
-        _write(po_path(lang), uploaded)
-    return {"entries": sum(1 for m in uploaded if m.id), "changed": changed}
+            if not message.string:
+                continue
+            _check_text(message.id, message.string, english[message.id].string)
+            mine = current.get(message.id)
+            if mine is None:
+                current.add(message.id, message.string)
+                mine = current.get(message.id)
+            elif mine.string == message.string and message.fuzzy == mine.fuzzy:
+                continue
+            changed += 1
+            mine.string = message.string
+            if message.fuzzy:
+                mine.flags.add("fuzzy")
+            mine.user_comments = [f"review: pending; edited: {today}", f"edited-by: {importer} (imported .po)"]
+        _check_loads(current)
+        _write(po_path(lang), current)
+    return {"entries": len(found), "changed": changed}
 
 
 def _check_text(msgid: str, text: str, english: str) -> None:
@@ -227,12 +271,26 @@ def _check_text(msgid: str, text: str, english: str) -> None:
         raise ReviewError(f"{msgid}: the text is empty")
     if len(text) > MAX_TEXT:
         raise ReviewError(f"{msgid}: longer than {MAX_TEXT} characters")
+    if _CONTROL.search(text):
+        raise ReviewError(f"{msgid}: contains a control character (paste as plain text)")
     want, got = sorted(PLACEHOLDER.findall(english)), sorted(PLACEHOLDER.findall(text))
     if want != got:
         # A missing %(emergency_number)s would send an emergency answer without the number.
         raise ReviewError(f"{msgid}: placeholders must be exactly {' '.join(want) or 'none'}; found {' '.join(got) or 'none'}")
-    if re.search(r"%(?!\(\w+\)s)", text.replace("%%", "")):
-        raise ReviewError(f"{msgid}: a % sign must be written %%")
+    try:
+        rendered = text % {name: f"\x00{name}\x00" for name in want}
+    except (ValueError, TypeError, KeyError):
+        raise ReviewError(f"{msgid}: a % sign must be written %% (the console does this for you)") from None
+    if sorted(re.findall(r"\x00(\w+)\x00", rendered)) != want:
+        raise ReviewError(f"{msgid}: placeholders must be exactly {' '.join(want) or 'none'}")
+
+
+def _check_loads(catalog) -> None:
+    """The catalog as it would be written must load and render: never a language silenced."""
+    try:
+        build(catalog)
+    except Exception as error:  # noqa: BLE001 - any failure here would be every answer's
+        raise ReviewError(f"the catalog would not load: {type(error).__name__}") from None
 
 
 def _check_lang(lang: str) -> None:
