@@ -1,5 +1,5 @@
-"""Probes of bot/conversation/review.py and catalog.py: what an approved edit or an import can
-do to the answers the assistant serves. Each test fails because of a defect."""
+"""What an approved edit or an import can do to the answers the assistant serves: each test was
+written by an attacker against the review workflow (bot/conversation/review.py, catalog.py)."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""Probes of the console review pages (Flask test client, private catalogs)."""
+"""The console review pages as an attacker uses them (Flask test client, private catalogs)."""
 from __future__ import annotations
 
 import io
