@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.conversation import content
-from bot.conversation.catalog import checked_on, render, reviewed_note
+from bot.conversation.catalog import checked_on, render, reviewed_note, translations
 from bot.conversation.dialogue import Dialogue, State
 from bot.conversation.languages import CATALOGS, LANGUAGES
 from bot.settings import COUNTRIES, get_settings
@@ -119,3 +119,43 @@ def test_thai_and_malaysian_medical_answers_give_the_numbers_per_need(dialogue, 
     assert "1669" in th and "1323" in th
     my = rendered("right_to_medical_care.MY", lang, dialogue, "MY")
     assert "999" in my and "15555" in my
+
+
+# -- the legal review's safety findings ------------------------------------------------------------
+
+DANGER = ["human.requested", "duty.off", "fallback.unavailable", "input.unknown_language.safety",
+          "privacy.delete_confirm"]
+
+
+@pytest.mark.parametrize("lang", CATALOGS)
+def test_in_danger_means_medical_and_police_numbers_in_thailand_and_one_number_elsewhere(dialogue, lang):
+    for msgid in DANGER:
+        th = render(msgid, lang, **dialogue.params(lang, "TH"), next_duty="x")
+        assert "1669" in th and "191" in th, (lang, msgid, th)
+        us = render(msgid, lang, **dialogue.params(lang, "US"), next_duty="x")
+        assert us.count("911") == 1, (lang, msgid, us)
+
+
+def test_answers_that_invite_details_warn_that_the_line_may_be_monitored():
+    for msgid in ("emergency.deportation", "emergency.deportation.US", "canned.details", "input.media_unread",
+                  "right_not_to_sign.US.more", "right_to_communicate.US.more", "welcome"):
+        assert "monitored" in render(msgid, "en"), msgid
+
+
+def test_puente_is_not_said_to_be_free_nor_to_contact_the_person():
+    for msgid in content.all_message_ids() - {"cost.free"}:  # a clinic's cost, not Puente's
+        text = render(msgid, "en").lower()
+        assert not re.search(r"\bfree\b(?! legal)", text), msgid  # shared/facts: that hotline is free, not this one
+        assert "will contact you" not in text and "keep your phone" not in text, msgid
+
+
+def test_us_release_is_said_to_depend_and_to_have_changed_and_mexico_assigns_a_public_defender():
+    text = render("release_options.US", "en")
+    assert "depends on how you entered" in text and "changed several times" in text and "lawyer at once" in text
+    assert "public defender" in render("right_to_lawyer.MX", "en")
+    assert "more time" not in render("right_to_lawyer.US.more", "en")  # not in the facts
+
+
+def test_the_us_crisis_line_comes_from_configuration(dialogue):
+    assert "%(crisis_line)s" in translations("en").gettext("emergency.self_harm.US")
+    assert "988" in rendered("emergency.self_harm.US", "en", dialogue, "US")

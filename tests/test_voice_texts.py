@@ -39,7 +39,7 @@ def test_what_the_phone_line_says_includes_every_answer_and_its_voice_twin():
     ids = content.spoken_ids()
     for twin_of, twin in content.VOICE_VARIANTS.items():
         assert twin in ids and twin_of not in ids, twin
-    assert {"rights_general.TH.voice", "find_clinic.voice", "emergency.self_harm.US.voice",
+    assert {"rights_general.TH.voice", "find_clinic.voice", "find_detained_person.MY.voice",
             "emergency.abuse.police", "voice.topic_menu"} <= ids
 
 
@@ -59,7 +59,10 @@ WHERE = {
     "rights_general.MY.voice": {"0"},
     "right_to_asylum.TH.voice": {"0"},
     "clinic.footer.voice": {"9", "3", "0"},
-    "clinic.place_unknown.voice": {"3", "0"},
+    "clinic.place_unknown.voice": {"0"},  # then the clinic prompt again: the town is said, not keyed
+    "find_detained_person.MX.voice": {"0"},
+    "find_detained_person.TH.voice": {"0"},
+    "find_detained_person.MY.voice": {"0"},
     "clinic.none_near.voice": {"0"},
     "covid_testing_vaccine.voice": {"3"},
 }

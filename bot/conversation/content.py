@@ -27,6 +27,9 @@ SYSTEM = [
     N_("urgency.ask"), N_("urgency.lowered"),
     # With the language menu, for a language we do not serve (or cannot tell): danger first.
     N_("input.unknown_language.safety"),
+    # "If you are in danger now, call %(danger_number)s": one number, or, where the police have a
+    # number of their own (Thailand), the medical and the police numbers (Dialogue.params).
+    N_("numbers.danger"), N_("numbers.danger.split"),
 ]
 
 # Phone calls. Read with <Say> where Twilio has a voice for the language; elsewhere these
@@ -47,7 +50,10 @@ VOICE_VARIANTS = {
     N_("rights_general.MY"): N_("rights_general.MY.voice"),
     N_("right_to_asylum.TH"): N_("right_to_asylum.TH.voice"),
     N_("covid_testing_vaccine"): N_("covid_testing_vaccine.voice"),
-    N_("emergency.self_harm.US"): N_("emergency.self_harm.US.voice"),  # a detention phone cannot text 988
+    # On the phone, "or call %(hotline)s" is the line the caller is on: the key to a volunteer instead.
+    N_("find_detained_person.MX"): N_("find_detained_person.MX.voice"),
+    N_("find_detained_person.TH"): N_("find_detained_person.TH.voice"),
+    N_("find_detained_person.MY"): N_("find_detained_person.MY.voice"),
     N_("find_clinic"): N_("find_clinic.voice"),
     N_("clinic.result"): N_("clinic.result.voice"),
     N_("clinic.footer"): N_("clinic.footer.voice"),

@@ -146,6 +146,9 @@ class Dialogue:
             "police_number": str(cc.get("police_number") or cc.get("emergency_number", "")),
             "country": render(f"country.{country}", lang),
         }
+        # One number for every danger is wrong where the police have their own (shared/facts: Thailand).
+        split = params["police_number"] != params["emergency_number"]
+        params["danger_number"] = render("numbers.danger.split" if split else "numbers.danger", lang, **params)
         params.update({f"country_{c}": render(f"country.{c}", lang) for c in COUNTRIES})
         return params
 
