@@ -13,7 +13,10 @@ def _catalog(args) -> int:
     if args.action == "compile":
         print("compiled:", ", ".join(catalog.compile_catalogs(force=True)) or "nothing")
     elif args.action == "update":
+        from bot.conversation import review
+
         catalog.extract_and_update()
+        print("flagged fuzzy (English changed since review):", review.flag_stale())
     elif args.action == "recordings":
         from bot.conversation import recordings
 

@@ -117,3 +117,19 @@ def test_the_cli_prints_status_for_every_catalog(capsys):
     out = capsys.readouterr().out
     for lang in ("en", "es", "th", "hmn", "so", "ur", "ur-Latn"):
         assert f"\n{lang} " in out
+
+
+def test_catalog_update_writes_the_fuzzy_flag_for_english_edited_by_hand(catalogs):
+    review.save("hmn", "thanks", render("thanks", "hmn"), "Tou", approve=True)
+    path = catalogs / "en" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        english = read_po(f)
+    english.get("thanks").string = "You are welcome. Edited in Poedit."
+    from babel.messages.pofile import write_po
+    with path.open("wb") as f:
+        write_po(f, english, width=0)
+    assert entry("hmn", "thanks").state == "fuzzy"
+    assert render("thanks", "hmn") == "You are welcome. Edited in Poedit."  # not the stale Hmong
+    assert review.flag_stale()["hmn"] == 1
+    with (catalogs / "hmn" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        assert read_po(f).get("thanks").fuzzy

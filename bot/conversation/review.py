@@ -196,6 +196,27 @@ def save(lang: str, msgid: str, text: str, reviewer: str, approve: bool, today: 
     return next(e for e in entries(lang) if e.msgid == msgid)
 
 
+def flag_stale() -> dict[str, int]:
+    """Writes gettext's fuzzy flag on every translation reviewed against an English text that
+    has since changed (edited in Poedit, or by `puente catalog update`); returns the count per
+    catalog. Such entries are already not served; this makes Poedit and Weblate show them."""
+    counts = {}
+    with _locked():
+        english = {m.id: m.string for m in _read(po_path("en")) if m.id}
+        for lang in CATALOGS:
+            path = po_path(lang)
+            if lang == "en" or not path.exists():
+                continue
+            catalog = _read(path)
+            flagged = [m for m in catalog if m.id and not m.fuzzy and stale(m, english.get(m.id, ""))]
+            for message in flagged:
+                message.flags.add("fuzzy")
+            if flagged:
+                _write(path, catalog)
+            counts[lang] = len(flagged)
+    return counts
+
+
 def _mark_fuzzy(msgid: str) -> None:
     for lang in CATALOGS:
         path = po_path(lang)
