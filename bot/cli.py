@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("name")
     v.add_argument("--phone", required=True)
     v.add_argument("--languages", required=True, help="comma-separated codes: en es th hmn so ur")
-    v.add_argument("--role", choices=["volunteer", "coordinator", "admin"], default="volunteer")
+    v.add_argument("--role", choices=["volunteer", "coordinator", "admin", "reviewer"], default="volunteer")
     v.add_argument("--password-prompt", action="store_true", help="set a console password (asked, never an argument)")
     v.add_argument("--off-call", action="store_true")
     v = vsub.add_parser("remove", help="remove a volunteer by id")

@@ -148,3 +148,14 @@ def test_unknown_names_take_as_long_to_refuse_as_real_ones(redis_client):
     seconds(None)  # the dummy hash is made once
     known, unknown = seconds(real), seconds(None)
     assert 0.5 < unknown / known < 2.0
+
+
+def test_a_reviewer_is_never_on_call_even_when_marked_so(redis_client):
+    from bot.handoff import volunteers
+
+    reviewer = volunteers.add("Rev Iewer", "+1-555-0177", ["es"], on_call=True, role="reviewer")
+    try:
+        assert reviewer["id"] not in {v["id"] for v in volunteers.on_call_all()}
+        assert reviewer["id"] not in {v["id"] for v in volunteers.on_call_for("es")}
+    finally:
+        volunteers.remove(reviewer["id"])

@@ -227,7 +227,8 @@ def verify_password(volunteer: dict | None, password: str) -> bool:
 
 
 def on_call_all() -> list[dict]:
-    return [v for v in list_all() if v.get("on_call") == "1"]
+    """Everyone on call; never a reviewer, who checks content and takes no cases or calls."""
+    return [v for v in list_all() if v.get("on_call") == "1" and v.get("role") != "reviewer"]
 
 
 def on_call_for(language: str) -> list[dict]:
