@@ -80,6 +80,19 @@ def test_environment(tmp_path_factory, redis_server):
 
 
 @pytest.fixture
+def catalogs(tmp_path, monkeypatch):
+    """A private copy of the catalogs, as the settings see them: a test may edit them freely."""
+    from bot.settings import get_settings
+
+    locale = tmp_path / "locale"
+    shutil.copytree(get_settings().locale_dir, locale, ignore=shutil.ignore_patterns("*.mo", ".review.lock"))
+    monkeypatch.setenv("PUENTE_LOCALE_DIR", str(locale))
+    get_settings.cache_clear()
+    yield locale
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def redis_client(redis_server):
     import redis
 

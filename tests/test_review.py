@@ -2,7 +2,6 @@
 changes, export and import; the .po files stay the source of truth."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -10,18 +9,6 @@ from babel.messages.pofile import read_po
 
 from bot.conversation import catalog, review
 from bot.conversation.catalog import render
-from bot.settings import get_settings
-
-
-@pytest.fixture
-def catalogs(tmp_path, monkeypatch):
-    """A private copy of the catalogs, as the settings see them."""
-    locale = tmp_path / "locale"
-    shutil.copytree(get_settings().locale_dir, locale, ignore=shutil.ignore_patterns("*.mo"))
-    monkeypatch.setenv("PUENTE_LOCALE_DIR", str(locale))
-    get_settings.cache_clear()
-    yield locale
-    get_settings.cache_clear()
 
 
 def entry(lang, msgid):

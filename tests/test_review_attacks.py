@@ -2,8 +2,6 @@
 written by an attacker against the review workflow (bot/conversation/review.py, catalog.py)."""
 from __future__ import annotations
 
-import re
-import shutil
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -12,22 +10,8 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.conversation import catalog, review
 from bot.conversation.catalog import po_path, render
-from bot.settings import get_settings
+from tests.test_review import entry
 
-
-@pytest.fixture
-def catalogs(tmp_path, monkeypatch):
-    """A private copy of the catalogs, as the settings see them (as tests/test_review.py does)."""
-    locale = tmp_path / "locale"
-    shutil.copytree(get_settings().locale_dir, locale, ignore=shutil.ignore_patterns("*.mo", ".review.lock"))
-    monkeypatch.setenv("PUENTE_LOCALE_DIR", str(locale))
-    get_settings.cache_clear()
-    yield locale
-    get_settings.cache_clear()
-
-
-def entry(lang, msgid):
-    return next(e for e in review.entries(lang) if e.msgid == msgid)
 
 
 def edit_english_by_hand(msgid: str, new_text: str) -> None:

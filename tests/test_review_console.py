@@ -1,28 +1,15 @@
 """The console review pages as an attacker uses them (Flask test client, private catalogs)."""
 from __future__ import annotations
 
-import io
 import re
-import shutil
 import uuid
 
 import pytest
 
 from bot.conversation import review
-from bot.conversation.catalog import po_path, render
-from bot.settings import get_settings
+from bot.conversation.catalog import render
 
 PASSWORD = "probe passphrase long enough"
-
-
-@pytest.fixture
-def catalogs(tmp_path, monkeypatch):
-    locale = tmp_path / "locale"
-    shutil.copytree(get_settings().locale_dir, locale, ignore=shutil.ignore_patterns("*.mo", ".review.lock"))
-    monkeypatch.setenv("PUENTE_LOCALE_DIR", str(locale))
-    get_settings.cache_clear()
-    yield locale
-    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")

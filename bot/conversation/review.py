@@ -282,8 +282,9 @@ def import_po(lang: str, data: bytes, importer: str = "import", today: date | No
             if message.fuzzy:
                 mine.flags.add("fuzzy")
             mine.user_comments = [f"review: pending; edited: {today}", f"edited-by: {importer} (imported .po)"]
-        _check_loads(current)
-        _write(po_path(lang), current)
+        if changed:
+            _check_loads(current)
+            _write(po_path(lang), current)
     return {"entries": len(found), "changed": changed}
 
 
