@@ -63,17 +63,23 @@ def _safe(function, *args, default=None):
 
 
 def _language(sender: str, text: str) -> str:
-    """The catalog to answer from without Rasa: the language remembered (with its script, for
-    Roman Urdu), or the trained language identifier's guess (bot.understanding.offline), or
-    told by the script, or English."""
+    """The catalog to answer from without Rasa (see _person)."""
+    return _person(sender, text)[0]
+
+
+def _person(sender: str, text: str) -> tuple[str, str, str]:
+    """(catalog, language, country) without Rasa. The language is remembered (with its
+    script: Roman Urdu is the catalog "ur-Latn", the language "ur"), or the trained language
+    identifier's guess (bot.understanding.offline), or told by the script, or English; the
+    country is remembered, or the deployment's."""
     profile = _safe(storage.load_profile, sender, default={}) or {}
+    country = profile.get("country") or get_settings().country
     if profile.get("language"):
-        return catalog_for(profile["language"], profile.get("script"))
+        return catalog_for(profile["language"], profile.get("script")), profile["language"], country
     understanding = offline.load_current()
     guessed = understanding.language(text) if understanding is not None and text.strip() else None
-    if guessed == "ur":
-        return catalog_for("ur", urdu_script(text))
-    return guessed or {"thai": "th", "arabic": "ur"}.get(script_of(text), "en")
+    lang = guessed or {"thai": "th", "arabic": "ur"}.get(script_of(text), "en")
+    return catalog_for(lang, urdu_script(text) if lang == "ur" else None), lang, country
 
 
 def _format(messages: list[str], channel: str, lang: str) -> list[str]:
@@ -149,16 +155,15 @@ def inbound():
         # it; but an emergency is answered at once, and the case raised and alerted.
         _safe(cases.append, held, "person", escalations.with_attachments(text, attachments))
         emergency = _held_emergency(text)
-        lang = _language(sender, text)
+        lang, code, country = _person(sender, text)
         unread = [say("input.media_unread", lang)] if attachments else []
         if not emergency:
             return twiml(_format(unread, channel, lang))
-        country = (_safe(storage.load_profile, sender, default={}) or {}).get("country") or get_settings().country
         _safe(escalations.raise_for_emergency, held, emergency)
         if (_safe(cases.get, held) or {}).get("state") == "closed":
             # The volunteer closed the case while this message arrived: the emergency opens a
             # new case rather than ending as the last line of a closed one.
-            escalations.record(escalations.new_case(sender, "urgent", emergency, lang, channel, country,
+            escalations.record(escalations.new_case(sender, "urgent", emergency, code, channel, country,
                                                     escalations.with_attachments(text, attachments)))
         # In the person's language, with their country's numbers (remembered in the profile).
         return twiml(_format([say(content.emergency_id(emergency, country), lang, country)] + unread, channel, lang))
@@ -262,15 +267,16 @@ def _fallback(sender: str, channel: str, text: str, reason: str) -> Response:
     own triage finds urgent (unsure counts: nobody can ask the question now), and answer in the
     person's language with the emergency guidance and the number of a human."""
     log.error("assistant unavailable (%s); answering with the fallback", reason)
-    lang = _language(sender, text)
-    inbox.keep(sender, channel, text, lang)
-    settings = get_settings()
+    # The catalog renders; the language (Urdu for Roman Urdu) is what volunteers speak.
+    lang, code, country = _person(sender, text)
+    inbox.keep(sender, channel, text, code)
     level, emergency = _offline_triage(text)
     urgent = emergency if level in ("urgent", "unsure") else None
     case = escalations.new_case(sender, "urgent" if urgent else "normal", urgent or "assistant_unavailable",
-                                lang, channel, settings.country, text, possible=level == "unsure")
+                                code, channel, country, text, possible=level == "unsure")
     escalations.record(case)
-    messages = [say("fallback.unavailable", lang)]
+    # With the person's country's numbers (remembered in the profile), not the deployment's.
+    messages = [say("fallback.unavailable", lang, country)]
     if level == "urgent" and emergency:
-        messages.insert(0, say(content.emergency_id(emergency, settings.country), lang))
+        messages.insert(0, say(content.emergency_id(emergency, country), lang, country))
     return twiml(_format(messages, channel, lang))

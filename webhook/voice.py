@@ -317,10 +317,12 @@ def clinic():
     if digit == "0":
         response.redirect(_url("/dial", lang=lang), method="POST")
         return _xml(response)
-    if digit in ("*", "9") or (digit and not speech):
-        back = "/topics" if digit == "*" else "/answer"
-        response.redirect(_url(back, lang=lang, topic="find_clinic", n=_tries()), method="POST")
+    if digit == "*":
+        response.redirect(_url("/topics", lang=lang, n=_tries()), method="POST")
         return _xml(response)
+    if digit and not speech:
+        # The prompt names only 0 (and the town, said): any other key counts toward the limit.
+        return _retry(response, "answer", lang, "voice.wrong_key", topic="find_clinic")
     found = voice_clinics.search(speech)
     if found is None:
         return _retry(response, "answer", lang, "clinic.place_unknown", topic="find_clinic")
@@ -471,7 +473,7 @@ def voicemail():
         urgent = request.args.get("urgent", "")
         case = escalations.new_case(_caller(), "urgent" if urgent else "normal",
                                     urgent if urgent in EMERGENCY_INTENTS else "voice_callback",
-                                    lang, "voice", get_settings().country,
+                                    lang, "voice", _country(),
                                     "" if recording else "(the caller left no recording)")
         case["recording_url"] = recording
         if hidden:

@@ -251,8 +251,8 @@ class Dialogue:
             script = "Latn"
         elif state.pending_menu == "menu.language" and as_menu_choice(turn.text) in (6, 7):
             script = "Latn" if MENU[as_menu_choice(turn.text) - 1] != "ur" else "Arab"
-        elif state.pending_menu == "clinic.place" or (state.script and words < 2):
-            script = state.script  # a town's name or a keyword ("menu") says nothing of the script
+        elif state.pending_menu == "clinic.place" or (state.script and (words < 2 or self._keyword(norm))):
+            script = state.script  # a town's name or a keyword ("main menu") says nothing of the script
         else:
             # A full message in the other script is a switch: people answer in what they read.
             script = urdu_script(turn.text) or state.script or "Arab"
@@ -274,6 +274,8 @@ class Dialogue:
         detected = turn.language if turn.language in LANGUAGES else None
         if state.language is None:
             return (detected if turn.language_confidence > 0 else None), False
+        if self._keyword(norm):
+            return state.language, False  # "more", "main menu": the keywords of every language, no switch
         # A remembered language holds against a stray word; a full message in another
         # language (or another script) means another person on the phone, or a switch.
         if detected and detected != state.language and (
@@ -281,6 +283,11 @@ class Dialogue:
         ):
             return detected, False
         return state.language, False
+
+    def _keyword(self, norm: str) -> bool:
+        """A navigation keyword (MENU, MORE, in any of the languages): it tells no language."""
+        keyword = norm.strip(" \"'.!?¿¡“”«»")
+        return keyword in self.keywords["menu"] or keyword in self.keywords["more"]
 
     def _urgent_intent(self, turn: Turn, text: str) -> str | None:
         if turn.intent in EMERGENCY_INTENTS:
