@@ -1,4 +1,4 @@
-"""Probes (users, issue 13): a person whose profile country is Thailand or Malaysia, when the
+"""As users try it (issue 13): a person whose profile country is Thailand or Malaysia, when the
 assistant cannot answer (Rasa hung): the emergency guidance must carry their country's numbers."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Probes (users, issue 13): a Roman Urdu writer and an Urdu-script writer on SMS and WhatsApp,
+"""As users try it (issue 13): a Roman Urdu writer and an Urdu-script writer on SMS and WhatsApp,
 through the real webhook, Rasa, action server and Redis. A keyword typed in Latin letters
 ("more", "menu", "more info", "main menu") says nothing of the person's language or script."""
 from __future__ import annotations

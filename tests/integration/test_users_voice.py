@@ -1,4 +1,4 @@
-"""Probes (users, issue 13): callers from detention phones through the real webhook: clinics by
+"""As users try it (issue 13): callers from detention phones through the real webhook: clinics by
 phone, callers whose profile country is Thailand or Malaysia, Hmong/Somali/Urdu callers."""
 from __future__ import annotations
 
