@@ -120,3 +120,12 @@ def test_catalog_update_writes_the_fuzzy_flag_for_english_edited_by_hand(catalog
     assert review.flag_stale()["hmn"] == 1
     with (catalogs / "hmn" / "LC_MESSAGES" / "messages.po").open("rb") as f:
         assert read_po(f).get("thanks").fuzzy
+
+
+def test_a_catalog_torn_by_a_hand_edit_keeps_serving_its_last_good_text_and_a_missing_one_english(catalogs):
+    spanish = render("thanks", "es")
+    path = catalogs / "es" / "LC_MESSAGES" / "messages.po"
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2] + b'\nmsgid "broken\n')
+    assert render("thanks", "es") == spanish
+    (catalogs / "th" / "LC_MESSAGES" / "messages.po").unlink()
+    assert render("thanks", "th") == render("thanks", "en")

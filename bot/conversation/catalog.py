@@ -69,22 +69,27 @@ def translations(lang: str) -> Translations:
     Built in memory from the .po (not from a .mo another process may be rewriting), and
     without the entries gettext must not serve: fuzzy ones, and reviewed translations whose
     English changed since (the `source` digest of their review comment no longer matches).
-    A catalog that cannot be built serves English, logged, rather than no answer at all.
+    A catalog that cannot be read serves its last good build, else English, logged: never
+    no answer at all.
 
-    Raises FileNotFoundError when the catalog does not exist.
+    Raises FileNotFoundError only when no English can be served either.
     """
     path, english = po_path(lang), po_path("en")
     try:
-        stamp = (path.stat().st_mtime_ns, english.stat().st_mtime_ns)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no catalog for {lang!r} in {get_settings().locale_dir}") from None
-    try:
-        return _load(str(path), str(english), stamp)
-    except Exception as error:  # noqa: BLE001 - a damaged catalog must not silence a language
+        built = _load(str(path), str(english), (path.stat().st_mtime_ns, english.stat().st_mtime_ns))
+    except Exception as error:  # noqa: BLE001 - a damaged or missing catalog must not silence anyone
+        # The last good build of this catalog (a torn hand edit), else English.
+        log.error("catalog %s cannot be loaded (%s)", lang, type(error).__name__)
+        if str(path) in _LAST_GOOD:
+            return _LAST_GOOD[str(path)]
         if lang == "en":
-            raise
-        log.error("catalog %s cannot be loaded (%s); serving English", lang, type(error).__name__)
+            raise FileNotFoundError(f"the English catalog cannot be loaded from {get_settings().locale_dir}") from error
         return translations("en")
+    _LAST_GOOD[str(path)] = built
+    return built
+
+
+_LAST_GOOD: dict[str, Translations] = {}
 
 
 @lru_cache(maxsize=32)
