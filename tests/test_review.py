@@ -129,3 +129,21 @@ def test_a_catalog_torn_by_a_hand_edit_keeps_serving_its_last_good_text_and_a_mi
     assert render("thanks", "es") == spanish
     (catalogs / "th" / "LC_MESSAGES" / "messages.po").unlink()
     assert render("thanks", "th") == render("thanks", "en")
+
+
+def test_a_full_disk_is_said_to_the_reviewer_and_the_catalog_stays_whole(catalogs, monkeypatch):
+    import errno
+    import os
+    import tempfile
+
+    path = catalogs / "es" / "LC_MESSAGES" / "messages.po"
+    before = path.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    with pytest.raises(review.ReviewError, match="could not be written"):
+        review.save("es", "thanks", "De nada.", "Ana", approve=True)
+    monkeypatch.undo()
+    assert path.read_bytes() == before and not list(path.parent.glob(".po-*"))

@@ -324,20 +324,31 @@ def _write(path: Path, catalog) -> None:
     """Whole-file replace, so the assistant's processes never read half a catalog."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, omit_header=False)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".po-")
-    with os.fdopen(handle, "wb") as f:
-        f.write(buffer.getvalue())
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    tmp = None
+    try:
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".po-")
+        with os.fdopen(handle, "wb") as f:
+            f.write(buffer.getvalue())
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as error:  # a read-only or full disk: said to the reviewer, the old file stays whole
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise ReviewError(f"the catalog could not be written ({error.strerror or type(error).__name__}); "
+                          "nothing was changed: tell the administrator") from None
 
 
 @contextmanager
 def _locked():
     """One writer at a time across processes (two reviewers, a console and the CLI)."""
     lock = po_path("en").parent.parent.parent / ".review.lock"
-    with open(lock, "a") as f:
+    try:
+        handle = open(lock, "a")
+    except OSError as error:
+        raise ReviewError(f"the catalogs cannot be written ({error.strerror}): tell the administrator") from None
+    with handle as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
