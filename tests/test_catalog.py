@@ -7,7 +7,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.conversation import catalog, content, review
-from bot.conversation.languages import CATALOGS, LANGUAGES
+from bot.conversation.languages import CATALOGS
 
 CORE_LIMIT = 300  # a core answer fits in about two SMS segments; menus are exempt
 

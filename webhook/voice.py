@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from bot.conversation import content
 from bot.clinics import voice as voice_clinics
+from bot.conversation import content
 from bot.conversation.catalog import reviewed_note
 from bot.conversation.dialogue import Dialogue, say
 from bot.conversation.languages import LANGUAGES
@@ -43,7 +43,6 @@ ACCEPT_KEY = "1"
 MIN_CONVERSATION_SECONDS = 10  # an accepted call shorter than this was a dropped line, not a conversation
 # The menus a silence or a wrong answer sends the caller back to (nothing else may be named in a URL).
 RETRY_TO = {"menu": "/menu", "topics": "/topics", "answer": "/answer"}
-# A Gather whose key or speech was not understood goes back to the menu it came from.
 
 
 def _xml(response: VoiceResponse) -> Response:
@@ -285,12 +284,12 @@ def answer():
                         timeout=8)
     if has_voice(lang, content.spoken_id(msgid)):
         _speak(gather, msgid, lang, country)
-        _speak_note(gather, msgid, lang, country)
+        _speak_note(gather, msgid, lang)
     else:
         # The answer cannot be heard in this language yet: English, and a person on 0.
         gather.say(say("voice.no_recording", "en"), language=TTS["en"])
         _speak(gather, msgid, "en", country)
-        _speak_note(gather, msgid, "en", country)
+        _speak_note(gather, msgid, "en")
     if topic_name != "find_clinic":
         _speak_or_english(gather, "voice.after_answer", lang)
     response.append(gather)
@@ -298,7 +297,7 @@ def answer():
     return _xml(response)
 
 
-def _speak_note(target, msgid: str, lang: str, country: str) -> None:
+def _speak_note(target, msgid: str, lang: str) -> None:
     """When the law of the answer changes fast: the date it was last checked."""
     note = reviewed_note(msgid, lang)
     if note and lang in TTS:
@@ -323,7 +322,12 @@ def clinic():
     if digit and not speech:
         # The prompt names only 0 (and the town, said): any other key counts toward the limit.
         return _retry(response, "answer", lang, "voice.wrong_key", topic="find_clinic")
-    found = voice_clinics.search(speech)
+    try:
+        found = voice_clinics.search(speech)
+    except Exception as error:  # noqa: BLE001 - an unreadable directory: a person finds the clinic
+        log.error("clinic search failed on a call: %s", type(error).__name__)
+        response.redirect(_url("/dial", lang=lang), method="POST")
+        return _xml(response)
     if found is None:
         return _retry(response, "answer", lang, "clinic.place_unknown", topic="find_clinic")
     gather = Gather(num_digits=1, action=_url("/clinic-after", lang=lang, place=speech, n=_tries()),

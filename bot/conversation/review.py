@@ -23,7 +23,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-from bot.conversation.catalog import (PLACEHOLDER, REVIEW, _read, build, comments, po_path, render, source_digest,
+from bot.conversation.catalog import (PLACEHOLDER, REVIEW, _read, build, comments, po_path, source_digest,
                                       stale)
 from bot.conversation.languages import CATALOGS
 from bot.settings import COUNTRIES
