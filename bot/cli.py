@@ -36,6 +36,8 @@ def _catalog(args) -> int:
                             for c in names)
             print(f"{row.lang:<8} {row.translated:>5}/{row.total:<5} {row.reviewed:>4}/{row.total:<4} "
                   f"{len(row.fuzzy):>6}  {'yes' if row.complete else 'NO':<8}  {per}")
+            if row.problem:
+                print(f"         {row.problem}")
         if args.pending:
             for row in rows:
                 for label, ids in (("need native-speaker review", row.pending),

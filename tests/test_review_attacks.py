@@ -160,22 +160,22 @@ def test_an_import_entry_with_msgctxt_is_counted_translated_but_never_served(cat
 
 # -- reload ------------------------------------------------------------------------------------------
 
-def test_an_edit_saved_while_another_process_compiles_is_never_served(catalogs, monkeypatch):
-    """compile_catalogs reads the .po, then writes the .mo: a save landing in between leaves a
-    .mo newer than the .po but holding the previous text, and the newer .po is never compiled."""
+def test_an_edit_saved_while_the_catalog_is_being_rebuilt_is_served_next(catalogs, monkeypatch):
+    """The assistant rebuilds a catalog from its .po; a save landing between the read and the
+    build must not leave the older text served for good."""
     review.save("es", "thanks", "Version dos.", "Ana", approve=False)
-    real = catalog.read_po
+    real = catalog._read
     state = {"done": False}
 
-    def read_then_a_reviewer_saves(f, *args, **kwargs):
-        result = real(f, *args, **kwargs)
-        if not state["done"] and getattr(f, "name", "").endswith("es/LC_MESSAGES/messages.po"):
+    def read_then_a_reviewer_saves(path, *args, **kwargs):
+        result = real(path, *args, **kwargs)
+        if not state["done"] and str(path).endswith("es/LC_MESSAGES/messages.po"):
             state["done"] = True
-            monkeypatch.setattr(catalog, "read_po", real)
+            monkeypatch.setattr(catalog, "_read", real)
             review.save("es", "thanks", "Version tres.", "Bea", approve=False)  # the other reviewer
         return result
 
-    monkeypatch.setattr(catalog, "read_po", read_then_a_reviewer_saves)
-    catalog.compile_catalogs()  # e.g. the action server reloading after "Version dos"
+    monkeypatch.setattr(catalog, "_read", read_then_a_reviewer_saves)
+    render("thanks", "es")  # e.g. the action server rebuilding after "Version dos"
     assert state["done"]
     assert render("thanks", "es") == "Version tres."

@@ -5,6 +5,7 @@ so no user-facing text lives in Python or in domain.yml.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import logging
@@ -12,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,8 +52,11 @@ def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> lis
             continue
         mo = po.with_suffix(".mo")
         if force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as f:
-                catalog = read_po(f, locale=None)
+            try:
+                catalog = _read(po)
+            except (OSError, ValueError) as error:  # the assistant serves the last good build meanwhile
+                log.error("catalog %s cannot be compiled: %s", po, error)
+                continue
             # Written beside and renamed: another process may be reading the old one right now.
             tmp = mo.with_name(f".{mo.name}.{os.getpid()}")
             with tmp.open("wb") as f:
@@ -120,7 +125,7 @@ def source_digest(english: str) -> str:
 def comments(message) -> str:
     """The translator comments of an entry as one line (Babel wraps long comments when it
     writes a .po, so a field may continue on the next comment line)."""
-    return "; ".join(c.strip() for c in message.user_comments)
+    return " ".join(c.strip() for c in message.user_comments)
 
 
 def stale(message, english: str) -> bool:
@@ -190,8 +195,26 @@ def review_state(message) -> str:
 
 
 def _read(path: Path):
-    with path.open("rb") as f:
-        return read_po(f, locale=None)
+    """The parsed .po. Raises OSError when it cannot be read, ValueError when it is not whole:
+    Babel reads a file cut off mid-entry without complaint and would serve half a sentence."""
+    data = path.read_bytes()
+    for number, line in enumerate(data.decode("utf-8-sig").splitlines(), start=1):
+        line = line.strip()
+        if line.startswith(("msgid", "msgstr", "msgctxt", '"')) and not (line.endswith('"') and len(line) > 1):
+            raise ValueError(f"{path.name} line {number} is cut off")
+    return read_po(io.BytesIO(data), locale=None)
+
+
+@contextmanager
+def locked(locale_dir: Path | None = None):
+    """One writer of the catalogs at a time, across processes (two reviewers, the console and
+    `puente catalog update`). Raises OSError when the lock file cannot be opened."""
+    with open((locale_dir or get_settings().locale_dir) / ".review.lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def extract_and_update(locale_dir: Path | None = None) -> None:
@@ -201,6 +224,11 @@ def extract_and_update(locale_dir: Path | None = None) -> None:
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
     subprocess.run([*pybabel, "extract", "-k", "N_", "--no-location", "--omit-header", "-o", str(pot),
                     str(ROOT / "bot" / "conversation" / "content.py")], check=True)
+    with locked(locale_dir):
+        _update_all(pot, locale_dir, pybabel)
+
+
+def _update_all(pot: Path, locale_dir: Path, pybabel: list[str]) -> None:
     for lang in CATALOGS:
         po = po_path(lang, locale_dir)
         if po.exists():

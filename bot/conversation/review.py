@@ -11,7 +11,6 @@ translation reviewed against the old text gets gettext's fuzzy flag: gettext the
 """
 from __future__ import annotations
 
-import fcntl
 import io
 import os
 import re
@@ -21,16 +20,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from bot.conversation.catalog import (PLACEHOLDER, REVIEW, _read, build, comments, po_path, source_digest,
+from bot.conversation import content
+from bot.conversation.catalog import (PLACEHOLDER, REVIEW, _read, build, comments, locked, po_path, source_digest,
                                       stale)
 from bot.conversation.languages import CATALOGS
 from bot.settings import COUNTRIES
 
 MAX_TEXT = 1600  # characters; the longest entry (a menu) is far below, a paste of a page is not
 MAX_NAME = 60    # a reviewer's name as written into the catalog
-_FIELD = {name: re.compile(rf"\b{name}:\s*([^;]+?)\s*(?:;|$)") for name in ("reviewed-by", "reviewed")}
+_FIELD = {name: re.compile(rf"(?<![\w-]){name}:\s*([^;]+?)\s*(?:;|$)") for name in ("reviewed-by", "reviewed")}
 # Control characters (Word's Shift+Enter is \x0b) would make the TwiML reply invalid XML: only
 # line breaks pass.
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -64,11 +65,12 @@ def entries(lang: str, country: str | None = None, locale_dir: Path | None = Non
     entries for that country and those for every country. Raises ReviewError for an unknown
     catalog."""
     _check_lang(lang)
-    english = {m.id: m for m in _read(po_path("en", locale_dir)) if m.id}
-    path = po_path(lang, locale_dir)
-    own = {m.id: m for m in _read(path) if m.id} if path.exists() else {}
+    english = {m.id: m for m in _open("en", locale_dir) if m.id}
+    own = {m.id: m for m in _open(lang, locale_dir, missing_ok=True) if m.id}
     rows = []
-    for msgid, source in english.items():
+    # The ids the code uses, also when one was removed from the English by hand.
+    for msgid in sorted(set(english) | content.all_message_ids()):
+        source = english.get(msgid) or Message(msgid, "")
         where = country_of(msgid)
         if country and where not in ("", country):
             continue
@@ -118,22 +120,24 @@ class CatalogStatus:
     pending: list[str]
     fuzzy: list[str]                     # English changed since the review: gettext serves English
     by_country: dict[str, tuple[int, int, int]]  # "" (every country), US, MX, TH, MY: (total, translated, reviewed)
+    problem: str = ""                    # the catalog cannot be read: why
 
     @property
     def complete(self) -> bool:
-        """Every entry of the English template has a text here that gettext will serve."""
-        return self.translated == self.total and not self.fuzzy
+        """Every entry the code uses has a text here that gettext will serve."""
+        return self.translated == self.total and not self.fuzzy and not self.problem
 
 
 def status(locale_dir: Path | None = None) -> list[CatalogStatus]:
     """Per catalog (the six languages and Roman Urdu), and within it per country: entries,
     translated, reviewed by a native speaker, and what still needs review."""
     rows = []
+    total = len(content.all_message_ids())
     for lang in CATALOGS:
-        found = entries(lang, locale_dir=locale_dir) if po_path(lang, locale_dir).exists() else []
-        if not found:  # no catalog yet: every entry is missing
-            total = len(entries("en", locale_dir=locale_dir))
-            rows.append(CatalogStatus(lang, total, 0, 0, [], [], {}))
+        try:
+            found = entries(lang, locale_dir=locale_dir)
+        except ReviewError as problem:  # one damaged file: said in its row, the others still shown
+            rows.append(CatalogStatus(lang, total, 0, 0, [], [], {}, problem=str(problem)))
             continue
         by_country: dict[str, list[int]] = {}
         for e in found:
@@ -165,14 +169,14 @@ def save(lang: str, msgid: str, text: str, reviewer: str, approve: bool, today: 
     reviewer = re.sub(r"[^\w .'-]+", " ", reviewer, flags=re.UNICODE).strip()[:MAX_NAME] or "unknown"
     today = (today or date.today()).isoformat()
     with _locked():
-        english = {m.id: m for m in _read(po_path("en")) if m.id}
+        english = {m.id: m for m in _open("en") if m.id}
         if msgid not in english:
-            raise ReviewError(f"no entry {msgid!r}")
+            raise ReviewError(f"no entry {msgid!r} in the English catalog")
         source = english[msgid].string
         if approve and seen_english is not None and lang != "en" and seen_english != source_digest(source):
             raise ReviewError(f"{msgid}: the English changed since you opened this page; read it again, then approve")
         _check_text(msgid, text, source)
-        catalog = _read(po_path(lang))
+        catalog = _open(lang, missing_ok=True)
         message = catalog.get(msgid)
         if message is None:
             catalog.add(msgid, text)
@@ -183,12 +187,13 @@ def save(lang: str, msgid: str, text: str, reviewer: str, approve: bool, today: 
         # Short comment lines: Babel wraps long ones at 76 characters when it writes.
         if approve:
             message.flags.discard("fuzzy")
-            message.user_comments = [f"review: done; reviewed: {today}", f"reviewed-by: {reviewer}",
+            # Short lines, each field closed by ";": Babel wraps comments at 76 characters.
+            message.user_comments = [f"review: done; reviewed: {today};", f"reviewed-by: {reviewer};",
                                      f"source: {source_digest(text if lang == 'en' else source)}"]
         else:
             if was_fuzzy:
                 message.flags.add("fuzzy")
-            message.user_comments = [f"review: pending; edited: {today}", f"edited-by: {reviewer}"]
+            message.user_comments = [f"review: pending; edited: {today};", f"edited-by: {reviewer}"]
         _check_loads(catalog)
         _write(po_path(lang), catalog)
         if lang == "en" and changed:
@@ -202,12 +207,12 @@ def flag_stale() -> dict[str, int]:
     catalog. Such entries are already not served; this makes Poedit and Weblate show them."""
     counts = {}
     with _locked():
-        english = {m.id: m.string for m in _read(po_path("en")) if m.id}
+        english = {m.id: m.string for m in _open("en") if m.id}
         for lang in CATALOGS:
             path = po_path(lang)
             if lang == "en" or not path.exists():
                 continue
-            catalog = _read(path)
+            catalog = _open(lang)
             flagged = [m for m in catalog if m.id and not m.fuzzy and stale(m, english.get(m.id, ""))]
             for message in flagged:
                 message.flags.add("fuzzy")
@@ -222,7 +227,10 @@ def _mark_fuzzy(msgid: str) -> None:
         path = po_path(lang)
         if lang == "en" or not path.exists():
             continue
-        catalog = _read(path)
+        try:
+            catalog = _open(lang)
+        except ReviewError:
+            continue  # unreadable: not served as it is; flagged when it is restored (flag_stale)
         message = catalog.get(msgid)
         if message is not None and message.string:
             message.flags.add("fuzzy")
@@ -231,7 +239,10 @@ def _mark_fuzzy(msgid: str) -> None:
 
 def export_po(lang: str) -> bytes:
     _check_lang(lang)
-    return po_path(lang).read_bytes()
+    try:
+        return po_path(lang).read_bytes()
+    except OSError as error:
+        raise ReviewError(f"the {lang} catalog cannot be read ({type(error).__name__})") from None
 
 
 def import_po(lang: str, data: bytes, importer: str = "import", today: date | None = None) -> dict[str, int]:
@@ -260,8 +271,8 @@ def import_po(lang: str, data: bytes, importer: str = "import", today: date | No
     importer = re.sub(r"[^\w .'-]+", " ", importer).strip()[:MAX_NAME] or "import"
     today = (today or date.today()).isoformat()
     with _locked():
-        english = {m.id: m for m in _read(po_path("en")) if m.id}
-        current = _read(po_path(lang))
+        english = {m.id: m for m in _open("en") if m.id}
+        current = _open(lang, missing_ok=True)
         changed = 0
         for message in found:
             if message.context or not isinstance(message.id, str) or message.pluralizable:
@@ -281,7 +292,7 @@ def import_po(lang: str, data: bytes, importer: str = "import", today: date | No
             mine.string = message.string
             if message.fuzzy:
                 mine.flags.add("fuzzy")
-            mine.user_comments = [f"review: pending; edited: {today}", f"edited-by: {importer} (imported .po)"]
+            mine.user_comments = [f"review: pending; edited: {today};", f"edited-by: {importer} (imported .po)"]
         if changed:
             _check_loads(current)
             _write(po_path(lang), current)
@@ -342,15 +353,23 @@ def _write(path: Path, catalog) -> None:
 
 @contextmanager
 def _locked():
-    """One writer at a time across processes (two reviewers, a console and the CLI)."""
-    lock = po_path("en").parent.parent.parent / ".review.lock"
+    """catalog.locked, with a failure said to the reviewer."""
     try:
-        handle = open(lock, "a")
+        with locked():
+            yield
     except OSError as error:
         raise ReviewError(f"the catalogs cannot be written ({error.strerror}): tell the administrator") from None
-    with handle as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _open(lang: str, locale_dir: Path | None = None, missing_ok: bool = False):
+    """The parsed catalog of `lang`; a new empty one when it is missing and `missing_ok`.
+    Raises ReviewError naming the catalog when its file cannot be read or is not whole."""
+    path = po_path(lang, locale_dir)
+    if missing_ok and not path.exists():
+        return Catalog(locale=None, charset="utf-8", fuzzy=False)
+    try:
+        return _read(path)
+    except (OSError, ValueError) as error:  # UnicodeDecodeError too: a hand editor's other encoding
+        raise ReviewError(f"the {lang} catalog cannot be read ({type(error).__name__}: {error}); "
+                          "the assistant keeps serving its last good version: ask an administrator "
+                          "to restore the file or import a good .po") from None
