@@ -164,18 +164,18 @@ def test_an_edit_saved_while_the_catalog_is_being_rebuilt_is_served_next(catalog
     """The assistant rebuilds a catalog from its .po; a save landing between the read and the
     build must not leave the older text served for good."""
     review.save("es", "thanks", "Version dos.", "Ana", approve=False)
-    real = catalog._read
+    real = catalog.read_catalog
     state = {"done": False}
 
     def read_then_a_reviewer_saves(path, *args, **kwargs):
         result = real(path, *args, **kwargs)
         if not state["done"] and str(path).endswith("es/LC_MESSAGES/messages.po"):
             state["done"] = True
-            monkeypatch.setattr(catalog, "_read", real)
+            monkeypatch.setattr(catalog, "read_catalog", real)
             review.save("es", "thanks", "Version tres.", "Bea", approve=False)  # the other reviewer
         return result
 
-    monkeypatch.setattr(catalog, "_read", read_then_a_reviewer_saves)
+    monkeypatch.setattr(catalog, "read_catalog", read_then_a_reviewer_saves)
     render("thanks", "es")  # e.g. the action server rebuilding after "Version dos"
     assert state["done"]
     assert render("thanks", "es") == "Version tres."

@@ -53,7 +53,7 @@ def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> lis
         mo = po.with_suffix(".mo")
         if force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             try:
-                catalog = _read(po)
+                catalog = read_catalog(po)
             except (OSError, ValueError) as error:  # the assistant serves the last good build meanwhile
                 log.error("catalog %s cannot be compiled: %s", po, error)
                 continue
@@ -99,9 +99,9 @@ _LAST_GOOD: dict[str, Translations] = {}
 
 @lru_cache(maxsize=32)
 def _load(po: str, english: str, stamp: tuple[int, int]) -> Translations:
-    catalog = _read(Path(po))
+    catalog = read_catalog(Path(po))
     if po != english:
-        sources = {m.id: m.string for m in _read(Path(english)) if m.id}
+        sources = {m.id: m.string for m in read_catalog(Path(english)) if m.id}
         for message in catalog:
             if message.id and stale(message, sources.get(message.id, "")):
                 message.flags.add("fuzzy")
@@ -168,7 +168,7 @@ def _messages(lang: str) -> dict:
 
 @lru_cache(maxsize=16)
 def _read_cached(path: str, stamp: int) -> dict:
-    return {m.id: m for m in _read(Path(path)) if m.id}
+    return {m.id: m for m in read_catalog(Path(path)) if m.id}
 
 
 def reviewed_note(msgid: str, lang: str) -> str | None:
@@ -194,7 +194,7 @@ def review_state(message) -> str:
     return "missing"
 
 
-def _read(path: Path):
+def read_catalog(path: Path):
     """The parsed .po. Raises OSError when it cannot be read, ValueError when it is not whole:
     Babel reads a file cut off mid-entry without complaint and would serve half a sentence."""
     data = path.read_bytes()

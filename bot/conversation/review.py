@@ -3,7 +3,9 @@
 The .po files stay the source of truth (translators can keep Poedit or Weblate). A review
 is a translator comment on the entry, the one `puente catalog status` counts:
 
-    # review: done; reviewed-by: Ana; reviewed: 2026-11-30; source: 3f2a9c1d
+    # review: done; reviewed: 2026-11-30;
+    # reviewed-by: Ana;
+    # source: 3f2a9c1d
 
 `source` is a digest of the English text the reviewer saw. When the English changes, every
 translation reviewed against the old text gets gettext's fuzzy flag: gettext then serves the
@@ -24,7 +26,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from bot.conversation import content
-from bot.conversation.catalog import (PLACEHOLDER, REVIEW, _read, build, comments, locked, po_path, source_digest,
+from bot.conversation.catalog import (PLACEHOLDER, REVIEW, read_catalog, build, comments, locked, po_path, source_digest,
                                       stale)
 from bot.conversation.languages import CATALOGS
 from bot.settings import COUNTRIES
@@ -368,7 +370,7 @@ def _open(lang: str, locale_dir: Path | None = None, missing_ok: bool = False):
     if missing_ok and not path.exists():
         return Catalog(locale=None, charset="utf-8", fuzzy=False)
     try:
-        return _read(path)
+        return read_catalog(path)
     except (OSError, ValueError) as error:  # UnicodeDecodeError too: a hand editor's other encoding
         raise ReviewError(f"the {lang} catalog cannot be read ({type(error).__name__}: {error}); "
                           "the assistant keeps serving its last good version: ask an administrator "
