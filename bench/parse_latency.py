@@ -37,6 +37,7 @@ async def _timings(texts: list[str], url: str | None, token: str | None) -> list
             for text in texts:
                 start = time.perf_counter()
                 async with session.post(url.rstrip("/") + "/model/parse", json={"text": text}, params=params) as r:
+                    r.raise_for_status()  # a refused request (no token) would time nothing but the refusal
                     await r.json()
                 out.append(time.perf_counter() - start)
         return out
