@@ -159,3 +159,10 @@ def test_us_release_is_said_to_depend_and_to_have_changed_and_mexico_assigns_a_p
 def test_the_us_crisis_line_comes_from_configuration(dialogue):
     assert "%(crisis_line)s" in translations("en").gettext("emergency.self_harm.US")
     assert "988" in rendered("emergency.self_harm.US", "en", dialogue, "US")
+
+
+@pytest.mark.parametrize("country", ["TH", "MY"])
+def test_deportation_guidance_in_thailand_and_malaysia_gives_no_rights_from_other_countries(country):
+    msgid = content.emergency_id("emergency_deportation", country)
+    text = render(msgid, "en")
+    assert "interpreter" not in text and "lawyer" not in text and "volunteer" in text and "monitored" in text

@@ -90,6 +90,10 @@ EMERGENCY_BY_COUNTRY = {
     ("emergency_self_harm", "TH"): N_("emergency.self_harm.crisis"),
     ("emergency_self_harm", "MY"): N_("emergency.self_harm.crisis"),
     ("emergency_abuse", "TH"): N_("emergency.abuse.police"),
+    # The facts give a right to an interpreter and a lawyer in the US and Mexico only: elsewhere,
+    # a volunteer before anything is signed or decided (keep each country's facts apart).
+    ("emergency_deportation", "TH"): N_("emergency.deportation.volunteer"),
+    ("emergency_deportation", "MY"): N_("emergency.deportation.volunteer"),
 }
 
 # Answers whose law differs by country. A country missing here gets "no_verified_info":
