@@ -225,7 +225,7 @@ DELETE_CONFIRM_SECONDS = 600
 def _delete_request(sender: str, channel: str, text: str) -> Response:
     """The person's own "DELETE" / "BORRAR"...: the first asks them to confirm (within 10
     minutes), the second deletes everything kept about them (bot.retention.forget)."""
-    lang = _language(sender, text)
+    lang, _, country = _person(sender, text)
     asked = DELETE_ASKED.format(sender)
     try:
         if storage.client().get(asked):
@@ -237,7 +237,8 @@ def _delete_request(sender: str, channel: str, text: str) -> Response:
     except (redis.RedisError, OSError) as error:
         log.error("deletion by keyword failed (%s)", type(error).__name__)
         return twiml(_format([say("privacy.delete_failed", lang)], channel, lang))
-    return twiml(_format([say("privacy.delete_confirm", lang)], channel, lang))
+    return twiml(_format([say("privacy.delete_confirm", lang, country,
+                              confirm_minutes=str(DELETE_CONFIRM_SECONDS // 60))], channel, lang))
 
 
 def _held_emergency(text: str) -> str | None:

@@ -86,7 +86,7 @@ def test_a_person_deletes_their_own_data_by_text_after_confirming(phone, redis_c
     phone.text(MUST_PASS[("es", "request_human")])
     sender = pseudonymise(phone.number)
     assert [c for c in escalations.open_cases() if c["sender"] == sender]
-    assert expected("privacy.delete_confirm", "es") in joined(phone.text("BORRAR"))
+    assert expected("privacy.delete_confirm", "es", confirm_minutes="10") in joined(phone.text("BORRAR"))
     assert storage.load_profile(sender)  # nothing deleted before the confirmation
     assert expected("privacy.deleted", "es") in joined(phone.text("borrar"))
     assert storage.load_profile(sender) == {}

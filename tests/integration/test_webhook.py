@@ -20,8 +20,8 @@ MUST_PASS = {(r["lang"], r["intent"]): r["text"] for r in (
 LANGS = ("en", "es", "th", "hmn", "so", "ur")
 
 
-def expected(msgid, lang, country="US"):
-    text = render(msgid, lang, **Dialogue(get_settings()).params(lang, country))
+def expected(msgid, lang, country="US", **extra):
+    text = render(msgid, lang, **Dialogue(get_settings()).params(lang, country), **extra)
     return text.replace("–", "-")  # SMS formatting swaps typographic dashes for GSM-7 ones
 
 
