@@ -3,13 +3,11 @@
 Each runs on the `catalogs` fixture's private copy of locale/."""
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
 import os
 import re
 import shutil
 import subprocess
-import time
 
 import pytest
 

@@ -127,6 +127,7 @@ def test_a_catalog_torn_by_a_hand_edit_keeps_serving_its_last_good_text_and_a_mi
     path = catalogs / "es" / "LC_MESSAGES" / "messages.po"
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2] + b'\nmsgid "broken\n')
     assert render("thanks", "es") == spanish
+    assert "2026" in catalog.reviewed_note("right_to_lawyer.US", "es")  # its date from English
     (catalogs / "th" / "LC_MESSAGES" / "messages.po").unlink()
     assert render("thanks", "th") == render("thanks", "en")
 

@@ -25,9 +25,7 @@ def may_review(volunteer: dict, lang: str) -> bool:
     roster languages; Urdu covers Roman Urdu)."""
     if volunteer.get("role") == "admin":
         return True
-    spoken = volunteer.get("languages") or []
-    spoken = set(spoken.split(",") if isinstance(spoken, str) else spoken)
-    return lang.split("-")[0] in spoken
+    return lang.split("-")[0] in (volunteer.get("languages") or [])
 
 
 def _catalog_or_404(lang: str) -> str:

@@ -35,7 +35,7 @@ def messages(result: Result, lang: str, now: datetime, params: dict[str, str],
     if result.need:
         params["need"] = render(f"service.{result.need}", lang)
     if not result.clinics:
-        params["radius"] = _distance(RADIUS_KM, result.place.country or country, lang)
+        params["radius"] = distance(RADIUS_KM, result.place.country or country, lang)
         msgid = "clinic.none_near_need" if result.need else "clinic.none_near"
         return [render(msgid, lang, **params)], [msgid]
     ids = ["clinic.sample"] if result.sample else []
@@ -46,7 +46,7 @@ def messages(result: Result, lang: str, now: datetime, params: dict[str, str],
 
 def clinic_message(found: Found, lang: str, now: datetime) -> str:
     clinic = found.clinic
-    return render("clinic.result", lang, name=clinic.name, distance=_distance(found.km, clinic.country, lang),
+    return render("clinic.result", lang, name=clinic.name, distance=distance(found.km, clinic.country, lang),
                   address=f"{clinic.address}, {clinic.city}", phone=clinic.phone,
                   status=open_status(clinic, lang, now), hours=format_hours(clinic.hours, lang),
                   languages=languages(clinic.languages, lang), cost=render(f"cost.{clinic.cost}", lang),
@@ -76,7 +76,7 @@ def _language_name(code: str, lang: str) -> str:
     return names.get(code) or EXTRA_LANGUAGES.get(code) or code
 
 
-def _distance(km: float, country: str, lang: str) -> str:
+def distance(km: float, country: str, lang: str) -> str:
     if country == "US":  # where people count in miles
         return render("clinic.miles", lang, distance=format_number(round(km / KM_PER_MILE, 1), lang))
     return render("clinic.km", lang, distance=format_number(round(km, 1), lang))

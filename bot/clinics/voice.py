@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from bot.clinics import needs, store
-from bot.clinics.present import _distance, open_status, place_label
+from bot.clinics.present import distance, open_status, place_label
 from bot.clinics.search import RADIUS_KM, Result
 
 SPOKEN_RESULTS = 3  # clinics read out: more than three numbers cannot be remembered from a call
@@ -32,7 +32,7 @@ def script(result: Result, lang: str, now: datetime | None = None) -> list[tuple
     now = now or datetime.now(timezone.utc)
     place = place_label(result, lang)
     if not result.clinics:
-        radius = _distance(RADIUS_KM, result.place.country or "", lang)
+        radius = distance(RADIUS_KM, result.place.country or "", lang)
         return [("clinic.none_near", {"place": place, "radius": radius})]
     lines: list[tuple[str, dict[str, str]]] = []
     if result.sample:
@@ -41,7 +41,7 @@ def script(result: Result, lang: str, now: datetime | None = None) -> list[tuple
     for found in result.clinics[:SPOKEN_RESULTS]:
         clinic = found.clinic
         lines.append(("clinic.result", {
-            "name": clinic.name, "distance": _distance(found.km, clinic.country, lang),
+            "name": clinic.name, "distance": distance(found.km, clinic.country, lang),
             # Digit by digit, so a listener can write it down.
             "phone": " ".join(ch for ch in clinic.phone if ch.isdigit() or ch == "+"),
             "status": open_status(clinic, lang, now)}))

@@ -39,10 +39,9 @@ def po_path(lang: str, locale_dir: Path | None = None) -> Path:
 
 
 def compile_catalogs(locale_dir: Path | None = None, force: bool = False) -> list[str]:
-    """Compile each .po to .mo when the .po is newer; returns the languages compiled.
-
-    Done in-process with Babel's own writer so that starting the assistant never runs on
-    a stale .mo after a translator's edit.
+    """Compile each .po to .mo when the .po is newer, with Babel's own writer; returns the
+    catalogs compiled. The assistant itself reads the .po (translations()); the .mo files are
+    for gettext's own tools. A .po that cannot be read is logged and skipped.
     """
     compiled = []
     base = locale_dir or get_settings().locale_dir
@@ -141,13 +140,19 @@ def render(msgid: str, lang: str, **params: str) -> str:
     A missing translation falls back to English (and is logged by id, never by text),
     because an answer in the wrong language still beats no answer.
     """
+    return entry_text(msgid, lang) % _Params(params)
+
+
+def entry_text(msgid: str, lang: str) -> str:
+    """The catalog text of `msgid` in `lang` before its placeholders are filled; English where
+    `lang` has none (logged by id, never by text). Raises KeyError when English has none either."""
     text = translations(lang).gettext(msgid)
     if text == msgid and lang != "en":
         log.warning("catalog %s has no entry %s; falling back to English", lang, msgid)
         text = translations("en").gettext(msgid)
     if text == msgid:
         raise KeyError(f"no catalog entry {msgid!r}")
-    return text % _Params(params)
+    return text
 
 
 def checked_on(msgid: str, lang: str) -> str:
@@ -160,10 +165,14 @@ def checked_on(msgid: str, lang: str) -> str:
 
 
 def _messages(lang: str) -> dict:
+    """The entries of `lang` with their comments; {} when the file cannot be read (a date is
+    then taken from English: an answer never fails for want of its date)."""
     path = po_path(lang)
-    if not path.exists():
+    try:
+        return _read_cached(str(path), path.stat().st_mtime_ns)
+    except (OSError, ValueError) as error:
+        log.error("catalog %s comments cannot be read (%s)", lang, type(error).__name__)
         return {}
-    return _read_cached(str(path), path.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=16)

@@ -246,11 +246,11 @@ class Dialogue:
         lang, switched = self._language_code(state, turn, norm)
         if lang != "ur":
             return lang, switched, None
-        words = len(norm.split())
+        words, choice = len(norm.split()), as_menu_choice(turn.text)
         if asks_roman_urdu(turn.text):
             script = "Latn"
-        elif state.pending_menu == "menu.language" and as_menu_choice(turn.text) in (6, 7):
-            script = "Latn" if MENU[as_menu_choice(turn.text) - 1] != "ur" else "Arab"
+        elif state.pending_menu == "menu.language" and choice in (6, 7):
+            script = "Latn" if MENU[choice - 1] != "ur" else "Arab"
         elif state.pending_menu == "clinic.place" or (state.script and (words < 2 or self._keyword(norm))):
             script = state.script  # a town's name or a keyword ("main menu") says nothing of the script
         else:

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from bot.conversation import content
-from bot.conversation.catalog import PLACEHOLDER, translations
+from bot.conversation.catalog import PLACEHOLDER, entry_text
 from bot.settings import ROOT, get_settings
 
 NO_VOICE = ("hmn", "so", "ur")  # Twilio has neither a voice nor, but for Urdu, speech for these
@@ -35,21 +35,15 @@ def rows(langs: tuple[str, ...] = NO_VOICE) -> list[dict[str, str]]:
     out = []
     for lang in langs:
         for msgid in sorted(content.spoken_ids() | {"voice.language_option"}):
-            names = set(PLACEHOLDER.findall(_raw(msgid, lang)))
+            names = set(PLACEHOLDER.findall(entry_text(msgid, lang)))
             fixed = not (names & RUN_TIME)
             out.append({
                 "language": lang, "message_id": msgid, "fixed": "yes" if fixed else "no",
                 "recorded": (recordings.get(lang) or {}).get(msgid, ""),
-                "script": say(msgid, lang) if fixed else _raw(msgid, lang),
-                "english": say(msgid, "en") if fixed else _raw(msgid, "en"),
+                "script": say(msgid, lang) if fixed else entry_text(msgid, lang),
+                "english": say(msgid, "en") if fixed else entry_text(msgid, "en"),
             })
     return out
-
-
-def _raw(msgid: str, lang: str) -> str:
-    """The entry before its values are filled in; English where the catalog has none (as render)."""
-    text = translations(lang).gettext(msgid)
-    return translations("en").gettext(msgid) if text == msgid else text
 
 
 def as_csv(langs: tuple[str, ...] = NO_VOICE) -> str:

@@ -168,7 +168,7 @@ def save(lang: str, msgid: str, text: str, reviewer: str, approve: bool, today: 
     English changed under the reviewer, or the entry is unknown."""
     _check_lang(lang)
     text = escape(text.replace("\r\n", "\n").replace("\r", "\n").strip())
-    reviewer = re.sub(r"[^\w .'-]+", " ", reviewer, flags=re.UNICODE).strip()[:MAX_NAME] or "unknown"
+    reviewer = _signature(reviewer, "unknown")
     today = (today or date.today()).isoformat()
     with _locked():
         english = {m.id: m for m in _open("en") if m.id}
@@ -270,7 +270,7 @@ def import_po(lang: str, data: bytes, importer: str = "import", today: date | No
     found = [m for m in uploaded if m.id]
     if not found:
         raise ReviewError("the file has no entries")
-    importer = re.sub(r"[^\w .'-]+", " ", importer).strip()[:MAX_NAME] or "import"
+    importer = _signature(importer, "import")
     today = (today or date.today()).isoformat()
     with _locked():
         english = {m.id: m for m in _open("en") if m.id}
@@ -299,6 +299,12 @@ def import_po(lang: str, data: bytes, importer: str = "import", today: date | No
             _check_loads(current)
             _write(po_path(lang), current)
     return {"entries": len(found), "changed": changed}
+
+
+def _signature(name: str, default: str) -> str:
+    """A name as written into a translator comment: letters, spaces, . ' - only (a ";" or a
+    newline would forge review fields), at most MAX_NAME characters."""
+    return re.sub(r"[^\w .'-]+", " ", name).strip()[:MAX_NAME] or default
 
 
 def _check_text(msgid: str, text: str, english: str) -> None:
